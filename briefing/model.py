@@ -1,0 +1,417 @@
+"""The typed fact-base schema. No I/O: loading lives in `load`, cross-checks in `checks`.
+
+Every class forbids unknown keys, so a typo in a field name is an error, not a silent default.
+Field descriptions double as the JSON Schema an analyst's editor shows while typing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Field(description="Lower-case letters, digits and hyphens; at most 64 characters."),
+]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+NOT_STATED = "not stated"
+
+
+class Strict(BaseModel):
+    """Base for every schema class: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------- handling
+
+
+class Tlp(StrEnum):
+    """FIRST Traffic Light Protocol 2.0 labels, spelt exactly."""
+
+    CLEAR = "TLP:CLEAR"
+    GREEN = "TLP:GREEN"
+    AMBER = "TLP:AMBER"
+    AMBER_STRICT = "TLP:AMBER+STRICT"
+    RED = "TLP:RED"
+
+
+class Marking(Strict):
+    """The handling marking printed at the top and bottom of every page."""
+
+    classification: str | None = Field(
+        None,
+        description="Classification banner, e.g. UNCLASSIFIED or "
+        "UNCLASSIFIED//FOR OFFICIAL USE ONLY.",
+        pattern=r"^[A-Z][A-Z0-9 /\-]*$",
+    )
+    tlp: Tlp | None = Field(None, description="A FIRST TLP 2.0 label, e.g. TLP:CLEAR.")
+    portion_marks: str | None = Field(
+        None, description="Portion mark put before each paragraph, e.g. (U). Empty: none."
+    )
+
+    @property
+    def banner(self) -> str:
+        """The banner line: classification and TLP label joined."""
+        parts = [p for p in (self.classification, self.tlp.value if self.tlp else None) if p]
+        return " | ".join(parts)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class Timing(StrEnum):
+    """Whether a source was written before the talks or reports their outcome."""
+
+    PREVIEW = "preview"
+    REPORT = "report"
+
+
+class Reliability(StrEnum):
+    """Admiralty (NATO) source-reliability grade."""
+
+    A = "A"  # completely reliable
+    B = "B"  # usually reliable
+    C = "C"  # fairly reliable
+    D = "D"  # not usually reliable
+    E = "E"  # unreliable
+    F = "F"  # reliability cannot be judged
+
+
+RELIABILITY_MEANING = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+
+CREDIBILITY_MEANING = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+
+LINE_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+
+
+class Origin(Strict):
+    """What the text itself shows of where it comes from. Write "not stated" when silent."""
+
+    headline: Text = Field(description="The headline as printed, or 'not stated'.")
+    byline: Text = Field(description="The byline as printed, or 'not stated'.")
+    credits: Text = Field(description="Photo or agency credits as printed, or 'not stated'.")
+    self_description: Text = Field(
+        description="What the text says about itself (e.g. 'generated with AI'), "
+        "or 'not stated'."
+    )
+    footer: Text = Field(description="Footer, advertising or widgets, or 'not stated'.")
+
+
+class Exclusion(Strict):
+    """Lines of a source left out of coverage because they carry no reporting."""
+
+    lines: str = Field(
+        description="A line number or an inclusive range, e.g. '3' or '47-49'.",
+        pattern=LINE_RANGE.pattern,
+    )
+    reason: Text = Field(description="Why these lines carry no reporting.")
+
+    @property
+    def span(self) -> range:
+        """The excluded line numbers (1-based, inclusive)."""
+        match = LINE_RANGE.match(self.lines)
+        assert match is not None  # guaranteed by the field pattern
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        return range(first, last + 1)
+
+    @field_validator("lines")
+    @classmethod
+    def _ordered(cls, value: str) -> str:
+        match = LINE_RANGE.match(value)
+        if match and match.group(2) and int(match.group(2)) < int(match.group(1)):
+            raise ValueError("a range must run from the lower line to the higher")
+        return value
+
+
+class Source(Strict):
+    """One article of the source register."""
+
+    id: Id
+    label: Text = Field(description="Short human label used in source notes.")
+    file: Text = Field(description="File name inside the seeds folder.")
+    sha256: str = Field(
+        description="SHA-256 of the file as registered; a changed file fails validation.",
+        pattern=r"^[0-9a-f]{64}$",
+    )
+    origin: Origin
+    timing: Timing = Field(description="preview: written before the talks; report: after.")
+    timing_evidence: Text = Field(description="The wording that shows the timing.")
+    date: dt.date | None = Field(None, description="Date the text gives, if any.")
+    date_evidence: str = Field(NOT_STATED, description="Where the text gives the date.")
+    reliability: Reliability = Field(description="Admiralty source-reliability grade A–F.")
+    reliability_reason: Text = Field(description="One line: why this grade.")
+    ai_generated: bool = Field(False, description="The text says it was generated with AI.")
+    notes: list[Text] = Field(
+        default_factory=list, description="Quality notes: typos, truncation, duplication."
+    )
+    exclude: list[Exclusion] = Field(
+        default_factory=list, description="Lines left out of coverage, each with a reason."
+    )
+
+
+class SourceRegister(Strict):
+    """`sources.yaml`: the articles the fact base rests on."""
+
+    sources: list[Source]
+
+
+# --------------------------------------------------------------------------- citations
+
+
+class Citation(Strict):
+    """A verbatim passage of a registered source."""
+
+    source: Id = Field(description="Source id from the register.")
+    quote: Text = Field(
+        description="Verbatim passage. Only white space, quote marks and dashes may differ."
+    )
+
+
+Citations = Annotated[list[Citation], Field(min_length=1)]
+
+
+# --------------------------------------------------------------------------- entities
+
+
+class EntityKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class Entity(Strict):
+    """A person or organisation named by the sources."""
+
+    id: Id
+    name: Text
+    kind: EntityKind
+    role: Text = Field(description="Role as the sources give it.")
+    country: Text = Field(description="Country or 'international'.")
+    citations: Citations
+
+
+class EntityList(Strict):
+    """`entities.yaml`: people and organisations."""
+
+    entities: list[Entity]
+
+
+# --------------------------------------------------------------------------- facts
+
+
+class FactKind(StrEnum):
+    AGREED = "agreed-outcome"
+    PLAN = "announced-plan"
+    EXPECTATION = "expectation"
+    BACKGROUND = "background"
+    FIGURE = "figure"
+    QUOTATION = "quotation"
+    POSITION = "position"  # a stated view or assessment attributed to someone
+
+
+class FigureValue(Strict):
+    """A number the text gives, typed."""
+
+    label: Text = Field(description="What is counted, e.g. 'US troops in Japan'.")
+    value: float = Field(description="The number, e.g. 54000 or 7.2.")
+    unit: Text = Field(description="Unit, e.g. 'troops', 'percent', 'years'.")
+    qualifier: Literal["exactly", "about", "more than", "less than", "up to"] = "exactly"
+
+
+class DateValue(Strict):
+    """A date the text gives, at the precision it gives it."""
+
+    label: Text = Field(description="What happens on this date.")
+    value: str = Field(
+        description="YYYY, YYYY-MM or YYYY-MM-DD.",
+        pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+    )
+    inferred: bool = Field(False, description="The year (or day) is inferred from context.")
+    basis: str = Field("", description="How an inferred part was inferred.")
+
+    @field_validator("value")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        if len(value) == 10:
+            dt.date.fromisoformat(value)
+        return value
+
+    @property
+    def sort_key(self) -> str:
+        return self.value
+
+
+class Fact(Strict):
+    """One statement, in the analyst's own neutral words, resting on verbatim citations."""
+
+    id: Id
+    topics: Annotated[list[Id], Field(min_length=1)] = Field(description="Topic ids it serves.")
+    statement: Text = Field(description="One neutral sentence in the analyst's own words.")
+    kind: FactKind
+    event: Id | None = Field(None, description="Event id, when the fact belongs to one.")
+    entities: list[Id] = Field(default_factory=list, description="People and organisations.")
+    speaker: Id | None = Field(None, description="For quotations: who said it.")
+    dates: list[DateValue] = Field(default_factory=list)
+    figures: list[FigureValue] = Field(default_factory=list)
+    credibility: int = Field(ge=1, le=6, description="Admiralty credibility 1–6.")
+    citations: Citations
+
+
+class FactList(Strict):
+    """`facts.yaml`: the facts."""
+
+    facts: list[Fact]
+
+
+# --------------------------------------------------------------------------- discrepancies
+
+
+class DiscrepancyKind(StrEnum):
+    FIGURE = "figure"
+    QUOTATION = "quotation"
+    TIMING = "timing"
+    DESCRIPTION = "description"
+    PREVIEW_VS_REPORT = "preview-vs-report"
+
+
+class Variant(Strict):
+    """One version of a disputed point, with the sources that give it."""
+
+    says: Text = Field(description="The variant in a few words.")
+    citations: Citations
+
+
+class Discrepancy(Strict):
+    """Sources that disagree; every variant is shown, none is hidden."""
+
+    id: Id
+    topics: Annotated[list[Id], Field(min_length=1)]
+    kind: DiscrepancyKind
+    subject: Text = Field(description="What the sources disagree about.")
+    variants: Annotated[list[Variant], Field(min_length=2)]
+    note: Text = Field(description="A short analyst note: which variant to prefer and why.")
+    facts: list[Id] = Field(default_factory=list, description="Facts this discrepancy touches.")
+
+
+class DiscrepancyList(Strict):
+    """`discrepancies.yaml`."""
+
+    discrepancies: list[Discrepancy]
+
+
+# --------------------------------------------------------------------------- fact base root
+
+
+class Topic(Strict):
+    id: Id
+    title: Text
+    description: Text
+
+
+class Event(Strict):
+    """A meeting or happening the facts describe."""
+
+    id: Id
+    name: Text
+    date: dt.date | None = None
+    place: str = NOT_STATED
+    participants: list[Id] = Field(default_factory=list, description="Entity ids.")
+    facts: list[Id] = Field(default_factory=list, description="Facts that establish it.")
+
+
+class Settings(Strict):
+    """`factbase.yaml`: what the fact base is about and how products are marked."""
+
+    title: Text
+    subject: Text
+    as_of: dt.date = Field(description="As-of date of the fact base; the default edition.")
+    organisation: Text = Field(description="Author organisation for document metadata.")
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    seeds: str = Field("../seeds", description="Folder of the source files, relative to here.")
+    marking: Marking
+    topics: list[Topic]
+    events: list[Event] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- briefings
+
+
+class Likelihood(StrEnum):
+    """ICD 203 expressions of likelihood."""
+
+    ALMOST_NO_CHANCE = "almost no chance"
+    VERY_UNLIKELY = "very unlikely"
+    UNLIKELY = "unlikely"
+    EVEN = "roughly even chance"
+    LIKELY = "likely"
+    VERY_LIKELY = "very likely"
+    ALMOST_CERTAIN = "almost certain"
+
+
+class Confidence(StrEnum):
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+
+
+class Judgment(Strict):
+    """A key judgment: one calibrated statement resting on cited facts."""
+
+    text: Text = Field(description="The judgment, using exactly one approved term.")
+    likelihood: Likelihood | None = None
+    confidence: Confidence | None = None
+    facts: Annotated[list[Id], Field(min_length=1)]
+
+
+class Watch(Strict):
+    """Something to watch next, tied to the facts that make it worth watching."""
+
+    text: Text
+    facts: list[Id] = Field(default_factory=list)
+
+
+class BluF(Strict):
+    """Bottom line up front: two to four sentences, each resting on facts."""
+
+    text: Text
+    facts: Annotated[list[Id], Field(min_length=1)]
+
+
+class Briefing(Strict):
+    """`briefings/<id>.yaml`: one product. Data, not code."""
+
+    id: Id
+    title: Text
+    subject: Text
+    template: str = Field("topic.md.j2", description="Template file name.")
+    edition: str = Field("1", description="Edition label printed in the title block.")
+    topics: list[Id] = Field(default_factory=list)
+    facts: list[Id] = Field(default_factory=list, description="Extra facts beyond the topics.")
+    includes: list[Id] = Field(
+        default_factory=list, description="Other briefings gathered into this one."
+    )
+    bluf: Annotated[list[BluF], Field(min_length=2, max_length=4)]
+    judgments: list[Judgment] = Field(default_factory=list)
+    watch: list[Watch] = Field(default_factory=list)
+    marking: Marking | None = Field(None, description="Overrides the fact-base marking.")
