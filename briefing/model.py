@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from briefing.locate import SourceMap
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 Id = Annotated[
@@ -415,3 +419,75 @@ class Briefing(Strict):
     judgments: list[Judgment] = Field(default_factory=list)
     watch: list[Watch] = Field(default_factory=list)
     marking: Marking | None = Field(None, description="Overrides the fact-base marking.")
+
+
+# --------------------------------------------------------------------------- loaded whole
+
+FILES = {
+    "settings": "factbase.yaml",
+    "sources": "sources.yaml",
+    "entities": "entities.yaml",
+    "facts": "facts.yaml",
+    "discrepancies": "discrepancies.yaml",
+}
+BRIEFINGS_DIR = "briefings"
+
+ROOT_MODELS: dict[str, type[Strict]] = {
+    "settings": Settings,
+    "sources": SourceRegister,
+    "entities": EntityList,
+    "facts": FactList,
+    "discrepancies": DiscrepancyList,
+    "briefing": Briefing,
+}
+
+
+@dataclass
+class FactBase:
+    """Everything loaded from one fact-base folder, with where each value stood."""
+
+    root: Path
+    settings: Settings
+    sources: list[Source]
+    entities: list[Entity]
+    facts: list[Fact]
+    discrepancies: list[Discrepancy]
+    briefings: list[Briefing]
+    source_bytes: dict[str, bytes | None]
+    maps: dict[str, SourceMap]
+
+    @property
+    def seeds_dir(self) -> Path:
+        return (self.root / self.settings.seeds).resolve()
+
+    def source_text(self, source_id: str) -> str | None:
+        raw = self.source_bytes.get(source_id)
+        return raw.decode("utf-8", errors="replace") if raw is not None else None
+
+    def by_id(self) -> Index:
+        return Index.of(self)
+
+
+@dataclass(frozen=True)
+class Index:
+    """Lookups by id, built once per fact base."""
+
+    topics: dict[str, Topic]
+    events: dict[str, Event]
+    sources: dict[str, Source]
+    entities: dict[str, Entity]
+    facts: dict[str, Fact]
+    discrepancies: dict[str, Discrepancy]
+    briefings: dict[str, Briefing]
+
+    @classmethod
+    def of(cls, fb: FactBase) -> Index:
+        return cls(
+            topics={t.id: t for t in fb.settings.topics},
+            events={e.id: e for e in fb.settings.events},
+            sources={s.id: s for s in fb.sources},
+            entities={e.id: e for e in fb.entities},
+            facts={f.id: f for f in fb.facts},
+            discrepancies={d.id: d for d in fb.discrepancies},
+            briefings={b.id: b for b in fb.briefings},
+        )

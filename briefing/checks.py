@@ -1,0 +1,356 @@
+"""Checks across files: ids, references, provenance, coverage and analytic wording.
+
+Every check returns located problems; nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from briefing.errors import Problem, Severity
+from briefing.locate import Path_
+from briefing.model import Briefing, Citation, FactBase, Index, Likelihood
+from briefing.text import (
+    Normalised,
+    find_all,
+    line_of,
+    normalise,
+    normalise_quote,
+    sentences,
+    shorten,
+)
+
+COVERAGE_AIM = 0.95
+
+
+@dataclass
+class _Reporter:
+    fb: FactBase
+    problems: list[Problem] = field(default_factory=list)
+
+    def at(self, key: str, path: Path_, code: str, message: str, hint: str,
+           severity: Severity = "error", *, on_key: bool = False) -> None:
+        smap = self.fb.maps[key]
+        line, column = smap.key(path) if on_key else smap.value(path)
+        self.problems.append(Problem(smap.file, line, column, code, message, hint, severity))
+
+
+# --------------------------------------------------------------------------- citations
+
+
+@dataclass(frozen=True)
+class CitationSite:
+    """A citation and where it stands: file key, path, and what cites it."""
+
+    key: str
+    path: Path_
+    owner: str
+    citation: Citation
+
+
+def citation_sites(fb: FactBase) -> Iterator[CitationSite]:
+    """Every citation in the fact base: facts, entities and discrepancy variants."""
+    for i, fact in enumerate(fb.facts):
+        for j, cit in enumerate(fact.citations):
+            yield CitationSite("facts", ("facts", i, "citations", j), f"fact {fact.id}", cit)
+    for i, entity in enumerate(fb.entities):
+        for j, cit in enumerate(entity.citations):
+            path = ("entities", i, "citations", j)
+            yield CitationSite("entities", path, f"entity {entity.id}", cit)
+    for i, disc in enumerate(fb.discrepancies):
+        for k, variant in enumerate(disc.variants):
+            for j, cit in enumerate(variant.citations):
+                path = ("discrepancies", i, "variants", k, "citations", j)
+                yield CitationSite("discrepancies", path, f"discrepancy {disc.id}", cit)
+
+
+@dataclass(frozen=True)
+class SourceCoverage:
+    """How much of one source the citations cover."""
+
+    source_id: str
+    sentences: int
+    cited: int
+    uncited: tuple[tuple[int, int, str], ...]  # line, column, sentence
+    facts: int
+
+    @property
+    def share(self) -> float:
+        return self.cited / self.sentences if self.sentences else 1.0
+
+
+class Provenance:
+    """Normalised source texts, quote matching and coverage, computed once per fact base."""
+
+    def __init__(self, fb: FactBase) -> None:
+        self.fb = fb
+        self.texts = {s.id: fb.source_text(s.id) for s in fb.sources}
+        self.normalised: dict[str, Normalised] = {
+            sid: normalise(text) for sid, text in self.texts.items() if text is not None
+        }
+
+    def spans(self, citation: Citation) -> list[tuple[int, int]]:
+        """Every span of the original source text that the quote matches."""
+        norm = self.normalised.get(citation.source)
+        if norm is None:
+            return []
+        needle = normalise_quote(citation.quote)
+        return [norm.original_span(s, s + len(needle)) for s in find_all(norm.text, needle)]
+
+    def closest(self, citation: Citation) -> tuple[str, int, float]:
+        """The source passage nearest to a quote that was not found: text, line, score."""
+        norm = self.normalised[citation.source]
+        text = self.texts[citation.source] or ""
+        needle = normalise_quote(citation.quote)
+        found = fuzz.partial_ratio_alignment(needle, norm.text)
+        if found is None or found.dest_end <= found.dest_start:
+            return "", 1, 0.0
+        start, end = norm.original_span(found.dest_start, found.dest_end)
+        return text[start:end], line_of(text, start)[0], found.score
+
+    def coverage(self) -> dict[str, SourceCoverage]:
+        """Per source: sentences outside excluded lines, and how many a citation touches."""
+        covered: dict[str, list[tuple[int, int]]] = {s.id: [] for s in self.fb.sources}
+        citing: dict[str, set[str]] = {s.id: set() for s in self.fb.sources}
+        for fact in self.fb.facts:
+            for cit in fact.citations:
+                if cit.source in citing:
+                    citing[cit.source].add(fact.id)
+        for site in citation_sites(self.fb):
+            if site.citation.source in covered:
+                covered[site.citation.source] += self.spans(site.citation)
+        result = {}
+        for source in self.fb.sources:
+            text = self.texts[source.id]
+            if text is None:
+                continue
+            excluded = {n for ex in source.exclude for n in ex.span}
+            spans = covered[source.id]
+            counted = cited = 0
+            uncited = []
+            for sentence in sentences(text):
+                if sentence.line in excluded:
+                    continue
+                counted += 1
+                if any(s < sentence.end and sentence.start < e for s, e in spans):
+                    cited += 1
+                else:
+                    uncited.append((sentence.line, sentence.column, sentence.text))
+            result[source.id] = SourceCoverage(
+                source.id, counted, cited, tuple(uncited), len(citing[source.id])
+            )
+        return result
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def check(fb: FactBase) -> list[Problem]:
+    """Every cross-file problem of a loaded fact base, errors and warnings."""
+    report = _Reporter(fb)
+    index = Index.of(fb)
+    _unique_ids(report)
+    _references(report, index)
+    provenance = Provenance(fb)
+    _source_files(report)
+    _quotes(report, provenance)
+    _coverage(report, provenance)
+    for briefing in fb.briefings:
+        _briefing_wording(report, briefing, f"briefing:{briefing.id}")
+    return report.problems
+
+
+def _unique_ids(report: _Reporter) -> None:
+    fb = report.fb
+    groups: list[tuple[str, str, Iterable[str]]] = [
+        ("settings", "topics", (t.id for t in fb.settings.topics)),
+        ("settings", "events", (e.id for e in fb.settings.events)),
+        ("sources", "sources", (s.id for s in fb.sources)),
+        ("entities", "entities", (e.id for e in fb.entities)),
+        ("facts", "facts", (f.id for f in fb.facts)),
+        ("discrepancies", "discrepancies", (d.id for d in fb.discrepancies)),
+    ]
+    for key, list_name, ids in groups:
+        seen: dict[str, int] = {}
+        for i, ident in enumerate(ids):
+            if ident in seen:
+                first = fb.maps[key].value((list_name, seen[ident], "id"))[0]
+                report.at(key, (list_name, i, "id"), "duplicate-id",
+                          f"{list_name}[{i}].id: duplicate id {ident!r} (first at line {first})",
+                          "give each entry its own id")
+            else:
+                seen[ident] = i
+    files = Counter(s.file for s in fb.sources)
+    for i, source in enumerate(fb.sources):
+        if files[source.file] > 1:
+            report.at("sources", ("sources", i, "file"), "duplicate-source-file",
+                      f"sources[{i}].file: {source.file} is registered more than once",
+                      "register each file once")
+
+
+def _references(report: _Reporter, index: Index) -> None:
+    fb = report.fb
+
+    def ref(key: str, path: Path_, value: str | None, table: dict[str, object], what: str) -> None:
+        if value is None or value in table:
+            return
+        close = difflib.get_close_matches(value, list(table), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"define the {what} or fix the id"
+        report.at(key, path, f"unknown-{what}", f"unknown {what} {value!r}", hint)
+
+    topics, facts, entities = index.topics, index.facts, index.entities
+    for i, event in enumerate(fb.settings.events):
+        for j, person in enumerate(event.participants):
+            ref("settings", ("events", i, "participants", j), person, entities, "entity")
+        for j, fact_id in enumerate(event.facts):
+            ref("settings", ("events", i, "facts", j), fact_id, facts, "fact")
+    for i, fact in enumerate(fb.facts):
+        base = ("facts", i)
+        for j, topic in enumerate(fact.topics):
+            ref("facts", (*base, "topics", j), topic, topics, "topic")
+        ref("facts", (*base, "event"), fact.event, index.events, "event")
+        ref("facts", (*base, "speaker"), fact.speaker, entities, "entity")
+        for j, entity in enumerate(fact.entities):
+            ref("facts", (*base, "entities", j), entity, entities, "entity")
+    for i, disc in enumerate(fb.discrepancies):
+        for j, topic in enumerate(disc.topics):
+            ref("discrepancies", ("discrepancies", i, "topics", j), topic, topics, "topic")
+        for j, fact_id in enumerate(disc.facts):
+            ref("discrepancies", ("discrepancies", i, "facts", j), fact_id, facts, "fact")
+    for site in citation_sites(fb):
+        ref(site.key, (*site.path, "source"), site.citation.source, index.sources, "source")
+    for briefing in fb.briefings:
+        key = f"briefing:{briefing.id}"
+        for j, topic in enumerate(briefing.topics):
+            ref(key, ("topics", j), topic, topics, "topic")
+        for j, fact_id in enumerate(briefing.facts):
+            ref(key, ("facts", j), fact_id, facts, "fact")
+        for j, other in enumerate(briefing.includes):
+            ref(key, ("includes", j), other, index.briefings, "briefing")
+        for section in ("bluf", "judgments", "watch"):
+            for j, item in enumerate(getattr(briefing, section)):
+                for k, fact_id in enumerate(item.facts):
+                    ref(key, (section, j, "facts", k), fact_id, facts, "fact")
+
+
+def _source_files(report: _Reporter) -> None:
+    fb = report.fb
+    for i, source in enumerate(fb.sources):
+        raw = fb.source_bytes.get(source.id)
+        if raw is None:
+            report.at("sources", ("sources", i, "file"), "source-missing",
+                      f"source file {source.file} not found in {fb.settings.seeds}",
+                      "put the article in the seeds folder or fix `file`")
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != source.sha256:
+            report.at("sources", ("sources", i, "sha256"), "source-changed",
+                      f"{source.file} changed since it was registered (sha256 now {digest[:12]}…)",
+                      "restore the original file; if the change is deliberate, re-check every "
+                      "quote from it and update sha256")
+        lines = raw.count(b"\n") + 1
+        for j, exclusion in enumerate(source.exclude):
+            if exclusion.span.stop - 1 > lines:
+                report.at("sources", ("sources", i, "exclude", j, "lines"), "exclude-range",
+                          f"line {exclusion.span.stop - 1} is past the end of {source.file} "
+                          f"({lines} lines)", "fix the line range")
+
+
+def _quotes(report: _Reporter, provenance: Provenance) -> None:
+    for site in citation_sites(report.fb):
+        cit = site.citation
+        if cit.source not in provenance.normalised or provenance.spans(cit):
+            continue
+        passage, line, score = provenance.closest(cit)
+        source = next(s for s in report.fb.sources if s.id == cit.source)
+        hint = (f"closest passage, line {line} ({score:.0f}% alike): \"{shorten(passage, 120)}\""
+                if passage else "copy the passage from the source exactly")
+        report.at(site.key, (*site.path, "quote"), "quote-not-found",
+                  f"{site.owner}: quote not found in {source.file}: \"{shorten(cit.quote, 80)}\"",
+                  hint)
+
+
+def _coverage(report: _Reporter, provenance: Provenance) -> None:
+    fb = report.fb
+    coverage = provenance.coverage()
+    for i, source in enumerate(fb.sources):
+        cov = coverage.get(source.id)
+        if cov is None:
+            continue
+        for line, column, sentence in cov.uncited:
+            report.problems.append(Problem(
+                fb.maps["sources"].file, *fb.maps["sources"].value(("sources", i, "id")),
+                "sentence-uncited",
+                f"{source.file}:{line}:{column}: sentence not cited: \"{shorten(sentence, 70)}\"",
+                "cite it from a fact, or exclude the line with a reason", "warning",
+            ))
+        if cov.share < COVERAGE_AIM:
+            report.at("sources", ("sources", i, "id"), "coverage-low",
+                      f"{source.id}: {cov.share:.0%} of {cov.sentences} sentences cited, "
+                      f"under the {COVERAGE_AIM:.0%} aim",
+                      "add facts for the uncited sentences listed as warnings")
+
+
+# --------------------------------------------------------------------------- wording
+
+LIKELIHOOD_TERMS = {term.value: term for term in Likelihood}
+_LIKELIHOOD = re.compile(
+    r"\b(almost no chance|very unlikely|unlikely|roughly even chance|very likely|likely|"
+    r"almost certain(?:ly)?)\b", re.IGNORECASE)
+_CONFIDENCE = re.compile(r"\b(high|moderate|low)[- ]confidence\b", re.IGNORECASE)
+_OTHER_SCALE = re.compile(
+    r"\b(remote(?:ly)?|highly improbable|improbable|roughly even odds|probabl[ey]|"
+    r"highly probable|nearly certain(?:ly)?|possibly|perhaps|maybe|highly likely|"
+    r"highly unlikely|certainly|undoubtedly|doubtful)\b", re.IGNORECASE)
+
+
+def wording_problems(text: str, likelihood: str | None, confidence: str | None) -> list[str]:
+    """What is wrong with a judgment's wording under ICD 203; empty when it is right."""
+    found = []
+    terms = [m.group(1).lower().removesuffix("ly") if m.group(1).lower().startswith("almost c")
+             else m.group(1).lower() for m in _LIKELIHOOD.finditer(text)]
+    levels = [m.group(1).lower() for m in _CONFIDENCE.finditer(text)]
+    for m in _OTHER_SCALE.finditer(text):
+        found.append(f"{m.group(1)!r} is not an approved term of this product's scale")
+    if likelihood and confidence:
+        found.append("gives both a likelihood and a confidence level")
+    if not likelihood and not confidence:
+        found.append("gives neither a likelihood nor a confidence level")
+    if terms and levels:
+        found.append("uses a likelihood term and a confidence level in one sentence")
+    if likelihood:
+        if likelihood not in terms:
+            found.append(f"the text does not use its likelihood term {likelihood!r}")
+        others = sorted(set(terms) - {likelihood})
+        if others:
+            found.append("uses more than one likelihood term: " + ", ".join(others))
+    if confidence:
+        if confidence not in levels:
+            found.append(f"the text does not say '{confidence} confidence'")
+        if set(levels) - {confidence}:
+            found.append("uses more than one confidence level")
+    return found
+
+
+def _briefing_wording(report: _Reporter, briefing: Briefing, key: str) -> None:
+    for j, judgment in enumerate(briefing.judgments):
+        for message in wording_problems(judgment.text, judgment.likelihood, judgment.confidence):
+            report.at(key, ("judgments", j, "text"), "judgment-wording",
+                      f"judgments[{j}]: {message}",
+                      "use exactly one ICD 203 term: " + ", ".join(LIKELIHOOD_TERMS)
+                      + "; or 'high/moderate/low confidence'")
+    if not briefing.bluf and not briefing.includes:
+        report.at(key, ("id",), "bluf-missing", "the briefing has no BLUF",
+                  "add `bluf:` with two to four sentences")
+    for j, item in enumerate(briefing.bluf):
+        if _LIKELIHOOD.search(item.text) and _CONFIDENCE.search(item.text):
+            report.at(key, ("bluf", j, "text"), "bluf-wording",
+                      f"bluf[{j}]: uses a likelihood term and a confidence level in one sentence",
+                      "keep one of the two")

@@ -1,0 +1,190 @@
+"""The `briefing` command line: parse options, call the stages, turn errors into exit codes.
+
+Heavy modules are imported inside the commands that need them so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from briefing import __version__
+from briefing.errors import BriefingError, InvalidInput, Problem
+
+app = typer.Typer(
+    name="briefing",
+    help="Structured policy briefings from a verified, source-graded YAML fact base.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+SHIPPED_FACTBASE = Path(__file__).resolve().parent.parent / "factbase"
+
+
+def default_factbase() -> Path:
+    """`./factbase` when the working folder has one, else the fact base shipped with the tool."""
+    here = Path("factbase")
+    return here if here.is_dir() else SHIPPED_FACTBASE
+
+
+FactsOption = Annotated[
+    Path | None,
+    typer.Option("--facts", help="Fact-base folder, e.g. --facts factbase/. "
+                 "Default: ./factbase, else the shipped one.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefing {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Structured policy briefings from a verified, source-graded YAML fact base."""
+
+
+def _print_problems(problems: list[Problem], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps([p.as_json() for p in problems], indent=2, ensure_ascii=False))
+        return
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+
+
+def _fail(error: BriefingError) -> typer.Exit:
+    if isinstance(error, InvalidInput):
+        _print_problems(error.problems, as_json=False)
+    typer.echo(f"briefing: {error}", err=True)
+    return typer.Exit(error.exit_code)
+
+
+def _load(facts: Path | None) -> Any:
+    from briefing.build import load_valid
+
+    try:
+        fb, _ = load_valid(facts or default_factbase())
+    except BriefingError as error:
+        raise _fail(error) from None
+    return fb
+
+
+@app.command()
+def validate(
+    facts: FactsOption = None,
+    as_json: JsonOption = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Check the fact base: schema, ids, references, quotes, source files, coverage.
+
+    Prints every problem as file:line:col, e.g. `briefing validate --facts factbase/`.
+    Exit 0 when valid, 1 when not.
+    """
+    from briefing.build import gather
+
+    fb, problems = gather(facts or default_factbase())
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    _print_problems(problems, as_json)
+    if not as_json:
+        summary = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        if fb is not None:
+            summary += f" in {len(fb.facts)} facts, {len(fb.sources)} sources"
+        typer.echo(summary, err=True)
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources(facts: FactsOption = None, as_json: JsonOption = False) -> None:
+    """The source register: grade, timing, facts citing each source, coverage.
+
+    Example: `briefing sources --json | jq '.[].coverage'`.
+    """
+    from briefing.views import source_rows
+
+    rows = source_rows(_load(facts))
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Source register")
+    for column in ("id", "file", "timing", "date", "grade", "AI", "facts", "coverage"):
+        table.add_column(column, justify="right" if column in ("facts", "coverage") else "left")
+    for row in rows:
+        table.add_row(
+            row["id"], row["file"], row["timing"], row["date"] or "not stated",
+            row["reliability"], "yes" if row["ai_generated"] else "", str(row["facts"]),
+            f"{row['sentences_cited']}/{row['sentences']} ({row['coverage']:.0%})",
+        )
+    Console(width=120).print(table)
+
+
+@app.command(name="facts")
+def list_facts(
+    facts: FactsOption = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="Only facts of this topic, "
+                                              "e.g. --topic extended-deterrence.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List facts; `--json` prints the resolved fact base for downstream tools."""
+    from briefing.views import resolved_facts
+
+    fb = _load(facts)
+    if topic and topic not in {t.id for t in fb.settings.topics}:
+        known = ", ".join(t.id for t in fb.settings.topics)
+        typer.echo(f"briefing: unknown topic {topic!r}; known topics: {known}", err=True)
+        raise typer.Exit(2)
+    rows = resolved_facts(fb, topic)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        cited = ", ".join(c["source"] for c in row["citations"])
+        typer.echo(f"{row['id']}  [{row['kind']}, {row['credibility']}; {cited}]")
+        typer.echo(f"    {row['statement']}")
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="File kind: settings, sources, entities, facts, "
+                                        "discrepancies or briefing.")] = "facts",
+    write: Annotated[Path | None, typer.Option("--write", help="Write every kind's schema "
+                                               "into this folder, e.g. --write schema/.")] = None,
+) -> None:
+    """Print the JSON Schema of a fact-base file, for editors (yaml-language-server)."""
+    from briefing.schema import KINDS, file_name, schema_text
+
+    if write is not None:
+        write.mkdir(parents=True, exist_ok=True)
+        for each in KINDS:
+            (write / file_name(each)).write_text(schema_text(each), encoding="utf-8")
+        typer.echo(f"wrote {len(KINDS)} schemas to {write}", err=True)
+        return
+    if kind not in KINDS:
+        typer.echo(f"briefing: unknown kind {kind!r}; choose from {', '.join(KINDS)}", err=True)
+        raise typer.Exit(2)
+    typer.echo(schema_text(kind), nl=False)
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches the user."""
+    try:
+        app()
+    except BriefingError as error:
+        _fail(error)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

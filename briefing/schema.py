@@ -1,0 +1,27 @@
+"""JSON Schemas generated from the model, one per kind of fact-base file, for editors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from briefing.model import ROOT_MODELS
+
+SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
+KINDS = tuple(ROOT_MODELS)
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one file kind (settings, sources, entities, facts, ...)."""
+    schema = ROOT_MODELS[kind].model_json_schema()
+    return {"$schema": SCHEMA_URL, **schema}
+
+
+def schema_text(kind: str) -> str:
+    """The schema as stable, committed text."""
+    return json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def file_name(kind: str) -> str:
+    """`factbase.schema.json`, `facts.schema.json`, ... as the YAML files reference them."""
+    return ("factbase" if kind == "settings" else kind) + ".schema.json"
