@@ -35,8 +35,17 @@ class _Reporter:
     fb: FactBase
     problems: list[Problem] = field(default_factory=list)
 
-    def at(self, key: str, path: Path_, code: str, message: str, hint: str,
-           severity: Severity = "error", *, on_key: bool = False) -> None:
+    def at(
+        self,
+        key: str,
+        path: Path_,
+        code: str,
+        message: str,
+        hint: str,
+        severity: Severity = "error",
+        *,
+        on_key: bool = False,
+    ) -> None:
         smap = self.fb.maps[key]
         line, column = smap.key(path) if on_key else smap.value(path)
         self.problems.append(Problem(smap.file, line, column, code, message, hint, severity))
@@ -182,17 +191,25 @@ def _unique_ids(report: _Reporter) -> None:
         for i, ident in enumerate(ids):
             if ident in seen:
                 first = fb.maps[key].value((list_name, seen[ident], "id"))[0]
-                report.at(key, (list_name, i, "id"), "duplicate-id",
-                          f"{list_name}[{i}].id: duplicate id {ident!r} (first at line {first})",
-                          "give each entry its own id")
+                report.at(
+                    key,
+                    (list_name, i, "id"),
+                    "duplicate-id",
+                    f"{list_name}[{i}].id: duplicate id {ident!r} (first at line {first})",
+                    "give each entry its own id",
+                )
             else:
                 seen[ident] = i
     files = Counter(s.file for s in fb.sources)
     for i, source in enumerate(fb.sources):
         if files[source.file] > 1:
-            report.at("sources", ("sources", i, "file"), "duplicate-source-file",
-                      f"sources[{i}].file: {source.file} is registered more than once",
-                      "register each file once")
+            report.at(
+                "sources",
+                ("sources", i, "file"),
+                "duplicate-source-file",
+                f"sources[{i}].file: {source.file} is registered more than once",
+                "register each file once",
+            )
 
 
 def _references(report: _Reporter, index: Index) -> None:
@@ -245,22 +262,35 @@ def _source_files(report: _Reporter) -> None:
     for i, source in enumerate(fb.sources):
         raw = fb.source_bytes.get(source.id)
         if raw is None:
-            report.at("sources", ("sources", i, "file"), "source-missing",
-                      f"source file {source.file} not found in {fb.settings.seeds}",
-                      "put the article in the seeds folder or fix `file`")
+            report.at(
+                "sources",
+                ("sources", i, "file"),
+                "source-missing",
+                f"source file {source.file} not found in {fb.settings.seeds}",
+                "put the article in the seeds folder or fix `file`",
+            )
             continue
         digest = hashlib.sha256(raw).hexdigest()
         if digest != source.sha256:
-            report.at("sources", ("sources", i, "sha256"), "source-changed",
-                      f"{source.file} changed since it was registered (sha256 now {digest[:12]}…)",
-                      "restore the original file; if the change is deliberate, re-check every "
-                      "quote from it and update sha256")
+            report.at(
+                "sources",
+                ("sources", i, "sha256"),
+                "source-changed",
+                f"{source.file} changed since it was registered (sha256 now {digest[:12]}…)",
+                "restore the original file; if the change is deliberate, re-check every "
+                "quote from it and update sha256",
+            )
         lines = raw.count(b"\n") + 1
         for j, exclusion in enumerate(source.exclude):
             if exclusion.span.stop - 1 > lines:
-                report.at("sources", ("sources", i, "exclude", j, "lines"), "exclude-range",
-                          f"line {exclusion.span.stop - 1} is past the end of {source.file} "
-                          f"({lines} lines)", "fix the line range")
+                report.at(
+                    "sources",
+                    ("sources", i, "exclude", j, "lines"),
+                    "exclude-range",
+                    f"line {exclusion.span.stop - 1} is past the end of {source.file} "
+                    f"({lines} lines)",
+                    "fix the line range",
+                )
 
 
 def _quotes(report: _Reporter, provenance: Provenance) -> None:
@@ -270,11 +300,18 @@ def _quotes(report: _Reporter, provenance: Provenance) -> None:
             continue
         passage, line, score = provenance.closest(cit)
         source = next(s for s in report.fb.sources if s.id == cit.source)
-        hint = (f"closest passage, line {line} ({score:.0f}% alike): \"{shorten(passage, 120)}\""
-                if passage else "copy the passage from the source exactly")
-        report.at(site.key, (*site.path, "quote"), "quote-not-found",
-                  f"{site.owner}: quote not found in {source.file}: \"{shorten(cit.quote, 80)}\"",
-                  hint)
+        hint = (
+            f'closest passage, line {line} ({score:.0f}% alike): "{shorten(passage, 120)}"'
+            if passage
+            else "copy the passage from the source exactly"
+        )
+        report.at(
+            site.key,
+            (*site.path, "quote"),
+            "quote-not-found",
+            f'{site.owner}: quote not found in {source.file}: "{shorten(cit.quote, 80)}"',
+            hint,
+        )
 
 
 def _coverage(report: _Reporter, provenance: Provenance) -> None:
@@ -285,17 +322,25 @@ def _coverage(report: _Reporter, provenance: Provenance) -> None:
         if cov is None:
             continue
         for line, column, sentence in cov.uncited:
-            report.problems.append(Problem(
-                fb.maps["sources"].file, *fb.maps["sources"].value(("sources", i, "id")),
-                "sentence-uncited",
-                f"{source.file}:{line}:{column}: sentence not cited: \"{shorten(sentence, 70)}\"",
-                "cite it from a fact, or exclude the line with a reason", "warning",
-            ))
+            report.problems.append(
+                Problem(
+                    fb.maps["sources"].file,
+                    *fb.maps["sources"].value(("sources", i, "id")),
+                    "sentence-uncited",
+                    f'{source.file}:{line}:{column}: sentence not cited: "{shorten(sentence, 70)}"',
+                    "cite it from a fact, or exclude the line with a reason",
+                    "warning",
+                )
+            )
         if cov.share < COVERAGE_AIM:
-            report.at("sources", ("sources", i, "id"), "coverage-low",
-                      f"{source.id}: {cov.share:.0%} of {cov.sentences} sentences cited, "
-                      f"under the {COVERAGE_AIM:.0%} aim",
-                      "add facts for the uncited sentences listed as warnings")
+            report.at(
+                "sources",
+                ("sources", i, "id"),
+                "coverage-low",
+                f"{source.id}: {cov.share:.0%} of {cov.sentences} sentences cited, "
+                f"under the {COVERAGE_AIM:.0%} aim",
+                "add facts for the uncited sentences listed as warnings",
+            )
 
 
 # --------------------------------------------------------------------------- wording
@@ -303,19 +348,27 @@ def _coverage(report: _Reporter, provenance: Provenance) -> None:
 LIKELIHOOD_TERMS = {term.value: term for term in Likelihood}
 _LIKELIHOOD = re.compile(
     r"\b(almost no chance|very unlikely|unlikely|roughly even chance|very likely|likely|"
-    r"almost certain(?:ly)?)\b", re.IGNORECASE)
+    r"almost certain(?:ly)?)\b",
+    re.IGNORECASE,
+)
 _CONFIDENCE = re.compile(r"\b(high|moderate|low)[- ]confidence\b", re.IGNORECASE)
 _OTHER_SCALE = re.compile(
     r"\b(remote(?:ly)?|highly improbable|improbable|roughly even odds|probabl[ey]|"
     r"highly probable|nearly certain(?:ly)?|possibly|perhaps|maybe|highly likely|"
-    r"highly unlikely|certainly|undoubtedly|doubtful)\b", re.IGNORECASE)
+    r"highly unlikely|certainly|undoubtedly|doubtful)\b",
+    re.IGNORECASE,
+)
 
 
 def wording_problems(text: str, likelihood: str | None, confidence: str | None) -> list[str]:
     """What is wrong with a judgment's wording under ICD 203; empty when it is right."""
     found = []
-    terms = [m.group(1).lower().removesuffix("ly") if m.group(1).lower().startswith("almost c")
-             else m.group(1).lower() for m in _LIKELIHOOD.finditer(text)]
+    terms = [
+        m.group(1).lower().removesuffix("ly")
+        if m.group(1).lower().startswith("almost c")
+        else m.group(1).lower()
+        for m in _LIKELIHOOD.finditer(text)
+    ]
     levels = [m.group(1).lower() for m in _CONFIDENCE.finditer(text)]
     for m in _OTHER_SCALE.finditer(text):
         found.append(f"{m.group(1)!r} is not an approved term of this product's scale")
@@ -342,15 +395,29 @@ def wording_problems(text: str, likelihood: str | None, confidence: str | None) 
 def _briefing_wording(report: _Reporter, briefing: Briefing, key: str) -> None:
     for j, judgment in enumerate(briefing.judgments):
         for message in wording_problems(judgment.text, judgment.likelihood, judgment.confidence):
-            report.at(key, ("judgments", j, "text"), "judgment-wording",
-                      f"judgments[{j}]: {message}",
-                      "use exactly one ICD 203 term: " + ", ".join(LIKELIHOOD_TERMS)
-                      + "; or 'high/moderate/low confidence'")
+            report.at(
+                key,
+                ("judgments", j, "text"),
+                "judgment-wording",
+                f"judgments[{j}]: {message}",
+                "use exactly one ICD 203 term: "
+                + ", ".join(LIKELIHOOD_TERMS)
+                + "; or 'high/moderate/low confidence'",
+            )
     if not briefing.bluf and not briefing.includes:
-        report.at(key, ("id",), "bluf-missing", "the briefing has no BLUF",
-                  "add `bluf:` with two to four sentences")
+        report.at(
+            key,
+            ("id",),
+            "bluf-missing",
+            "the briefing has no BLUF",
+            "add `bluf:` with two to four sentences",
+        )
     for j, item in enumerate(briefing.bluf):
         if _LIKELIHOOD.search(item.text) and _CONFIDENCE.search(item.text):
-            report.at(key, ("bluf", j, "text"), "bluf-wording",
-                      f"bluf[{j}]: uses a likelihood term and a confidence level in one sentence",
-                      "keep one of the two")
+            report.at(
+                key,
+                ("bluf", j, "text"),
+                "bluf-wording",
+                f"bluf[{j}]: uses a likelihood term and a confidence level in one sentence",
+                "keep one of the two",
+            )

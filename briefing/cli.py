@@ -34,8 +34,11 @@ def default_factbase() -> Path:
 
 FactsOption = Annotated[
     Path | None,
-    typer.Option("--facts", help="Fact-base folder, e.g. --facts factbase/. "
-                 "Default: ./factbase, else the shipped one.", show_default=False),
+    typer.Option(
+        "--facts",
+        help="Fact-base folder, e.g. --facts factbase/. Default: ./factbase, else the shipped one.",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -48,8 +51,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Structured policy briefings from a verified, source-graded YAML fact base."""
 
@@ -125,8 +132,13 @@ def sources(facts: FactsOption = None, as_json: JsonOption = False) -> None:
         table.add_column(column, justify="right" if column in ("facts", "coverage") else "left")
     for row in rows:
         table.add_row(
-            row["id"], row["file"], row["timing"], row["date"] or "not stated",
-            row["reliability"], "yes" if row["ai_generated"] else "", str(row["facts"]),
+            row["id"],
+            row["file"],
+            row["timing"],
+            row["date"] or "not stated",
+            row["reliability"],
+            "yes" if row["ai_generated"] else "",
+            str(row["facts"]),
             f"{row['sentences_cited']}/{row['sentences']} ({row['coverage']:.0%})",
         )
     Console(width=120).print(table)
@@ -135,8 +147,10 @@ def sources(facts: FactsOption = None, as_json: JsonOption = False) -> None:
 @app.command(name="facts")
 def list_facts(
     facts: FactsOption = None,
-    topic: Annotated[str | None, typer.Option("--topic", help="Only facts of this topic, "
-                                              "e.g. --topic extended-deterrence.")] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option("--topic", help="Only facts of this topic, e.g. --topic extended-deterrence."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List facts; `--json` prints the resolved fact base for downstream tools."""
@@ -159,10 +173,18 @@ def list_facts(
 
 @app.command()
 def schema(
-    kind: Annotated[str, typer.Argument(help="File kind: settings, sources, entities, facts, "
-                                        "discrepancies or briefing.")] = "facts",
-    write: Annotated[Path | None, typer.Option("--write", help="Write every kind's schema "
-                                               "into this folder, e.g. --write schema/.")] = None,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="File kind: settings, sources, entities, facts, discrepancies or briefing."
+        ),
+    ] = "facts",
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write", help="Write every kind's schema into this folder, e.g. --write schema/."
+        ),
+    ] = None,
 ) -> None:
     """Print the JSON Schema of a fact-base file, for editors (yaml-language-server)."""
     from briefing.schema import KINDS, file_name, schema_text

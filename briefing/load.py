@@ -46,8 +46,10 @@ _SCALARS = yaml.constructor.SafeConstructor()
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     absolute = path.absolute()
-    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else str(
-        absolute
+    return (
+        str(absolute.relative_to(Path.cwd()))
+        if absolute.is_relative_to(Path.cwd())
+        else str(absolute)
     )
 
 
@@ -67,13 +69,22 @@ class _Reader:
         try:
             size = self.path.stat().st_size
         except OSError as error:
-            self.problem(1, 1, "file-missing", f"cannot read: {error.strerror}",
-                         "create the file or fix the fact-base folder")
+            self.problem(
+                1,
+                1,
+                "file-missing",
+                f"cannot read: {error.strerror}",
+                "create the file or fix the fact-base folder",
+            )
             return None
         if size > MAX_FILE_BYTES:
-            self.problem(1, 1, "file-too-large",
-                         f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte cap",
-                         "split the file or remove what does not belong in a fact base")
+            self.problem(
+                1,
+                1,
+                "file-too-large",
+                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte cap",
+                "split the file or remove what does not belong in a fact base",
+            )
             return None
         raw = self.path.read_bytes()
         text = self._decode(raw)
@@ -82,8 +93,13 @@ class _Reader:
         if not text.strip() or all(
             not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
         ):
-            self.problem(1, 1, "empty-file", "file is empty",
-                         "add the content this file should hold (see `briefing schema`)")
+            self.problem(
+                1,
+                1,
+                "empty-file",
+                "file is empty",
+                "add the content this file should hold (see `briefing schema`)",
+            )
             return None
         if not self._events_are_safe(text):
             return None
@@ -94,15 +110,25 @@ class _Reader:
             return None
         if len(documents) != 1:
             line = documents[1].start_mark.line + 1 if len(documents) > 1 else 1
-            self.problem(line, 1, "yaml-documents", "a file must hold exactly one YAML document",
-                         "remove the `---` separator and merge the documents")
+            self.problem(
+                line,
+                1,
+                "yaml-documents",
+                "a file must hold exactly one YAML document",
+                "remove the `---` separator and merge the documents",
+            )
             return None
         return self._convert(documents[0], ())
 
     def _decode(self, raw: bytes) -> str | None:
         if raw.startswith(b"\xef\xbb\xbf"):
-            self.problem(1, 1, "yaml-bom", "file starts with a byte-order mark",
-                         "save it as UTF-8 without BOM")
+            self.problem(
+                1,
+                1,
+                "yaml-bom",
+                "file starts with a byte-order mark",
+                "save it as UTF-8 without BOM",
+            )
             return None
         try:
             return raw.decode("utf-8")
@@ -110,9 +136,13 @@ class _Reader:
             before = raw[: error.start]
             line = before.count(b"\n") + 1
             column = len(before) - (before.rfind(b"\n") + 1) + 1
-            self.problem(line, column, "not-utf8",
-                         f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
-                         "save the file as UTF-8")
+            self.problem(
+                line,
+                column,
+                "not-utf8",
+                f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+                "save the file as UTF-8",
+            )
             return None
 
     def _events_are_safe(self, text: str) -> bool:
@@ -121,15 +151,23 @@ class _Reader:
             for event in yaml.parse(text, Loader=_LOADER):
                 mark = event.start_mark
                 if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                    self.problem(mark.line + 1, mark.column + 1, "yaml-alias",
-                                 "anchors and aliases (& and *) are not allowed",
-                                 "write the value out in full")
+                    self.problem(
+                        mark.line + 1,
+                        mark.column + 1,
+                        "yaml-alias",
+                        "anchors and aliases (& and *) are not allowed",
+                        "write the value out in full",
+                    )
                     return False
                 tag = getattr(event, "tag", None)
                 if tag and tag not in _STANDARD_TAGS and tag != "!":
-                    self.problem(mark.line + 1, mark.column + 1, "yaml-tag",
-                                 f"tag {tag!r} is not allowed",
-                                 "remove the tag; plain YAML values only")
+                    self.problem(
+                        mark.line + 1,
+                        mark.column + 1,
+                        "yaml-tag",
+                        f"tag {tag!r} is not allowed",
+                        "remove the tag; plain YAML values only",
+                    )
                     return False
         except yaml.MarkedYAMLError as error:
             self._yaml_error(error)
@@ -155,15 +193,19 @@ class _Reader:
             for key_node, value_node in node.value:
                 key_line = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.problem(*key_line, "yaml-key", "a key must be a plain word",
-                                 "write the key as text")
+                    self.problem(
+                        *key_line, "yaml-key", "a key must be a plain word", "write the key as text"
+                    )
                     continue
                 key = str(key_node.value)
                 if key in result:
                     first = self.map.keys[(*path, key)]
-                    self.problem(*key_line, "duplicate-key",
-                                 f"duplicate key {key!r} (first at line {first[0]})",
-                                 "remove one of the two")
+                    self.problem(
+                        *key_line,
+                        "duplicate-key",
+                        f"duplicate key {key!r} (first at line {first[0]})",
+                        "remove one of the two",
+                    )
                     continue
                 self.map.keys[(*path, key)] = key_line
                 result[key] = self._convert(value_node, (*path, key))
@@ -173,8 +215,13 @@ class _Reader:
         try:
             return _SCALARS.construct_object(node)
         except (yaml.constructor.ConstructorError, ValueError) as error:
-            self.problem(node.start_mark.line + 1, node.start_mark.column + 1, "yaml-value",
-                         f"cannot read value: {error}", "quote the value to keep it as text")
+            self.problem(
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                "yaml-value",
+                f"cannot read value: {error}",
+                "quote the value to keep it as text",
+            )
             return None
 
 
@@ -188,8 +235,9 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
     try:
         data = reader.read()
     except _TooBig:
-        reader.problem(1, 1, "yaml-too-many-nodes", f"more than {MAX_NODES:,} values",
-                       "split the file")
+        reader.problem(
+            1, 1, "yaml-too-many-nodes", f"more than {MAX_NODES:,} values", "split the file"
+        )
         data = None
     except RecursionError:
         reader.problem(1, 1, "yaml-too-deep", "nesting is too deep", "flatten the structure")
@@ -271,8 +319,14 @@ def validate(model: type[Strict], data: Any, smap: SourceMap) -> tuple[Any, list
             elif error["type"] == "missing":
                 message = "required field is missing"
             problems.append(
-                Problem(smap.file, line, column, f"schema-{error['type'].replace('_', '-')}",
-                        f"{where}: {message}", _hint(model, error))
+                Problem(
+                    smap.file,
+                    line,
+                    column,
+                    f"schema-{error['type'].replace('_', '-')}",
+                    f"{where}: {message}",
+                    _hint(model, error),
+                )
             )
         return None, problems
 
@@ -289,8 +343,14 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
     maps: dict[str, SourceMap] = {}
     parsed: dict[str, Any] = {}
     if not root.is_dir():
-        problem = Problem(display_path(root), 1, 1, "factbase-missing",
-                          "fact-base folder not found", "pass --facts with the folder path")
+        problem = Problem(
+            display_path(root),
+            1,
+            1,
+            "factbase-missing",
+            "fact-base folder not found",
+            "pass --facts with the folder path",
+        )
         return None, [problem]
     for key, name in FILES.items():
         data, smap, found = read_yaml(root / name)
@@ -309,9 +369,16 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
             problems += found
             if value is not None and value.id != path.stem:
                 line, column = smap.value(("id",))
-                problems.append(Problem(smap.file, line, column, "briefing-id-file",
-                                        f"id {value.id!r} does not match the file name",
-                                        f"rename the file to {value.id}.yaml or change the id"))
+                problems.append(
+                    Problem(
+                        smap.file,
+                        line,
+                        column,
+                        "briefing-id-file",
+                        f"id {value.id!r} does not match the file name",
+                        f"rename the file to {value.id}.yaml or change the id",
+                    )
+                )
             elif value is not None:
                 maps[f"briefing:{value.id}"] = smap
                 briefings.append(value)

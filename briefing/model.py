@@ -116,8 +116,7 @@ class Origin(Strict):
     byline: Text = Field(description="The byline as printed, or 'not stated'.")
     credits: Text = Field(description="Photo or agency credits as printed, or 'not stated'.")
     self_description: Text = Field(
-        description="What the text says about itself (e.g. 'generated with AI'), "
-        "or 'not stated'."
+        description="What the text says about itself (e.g. 'generated with AI'), or 'not stated'."
     )
     footer: Text = Field(description="Footer, advertising or widgets, or 'not stated'.")
 

@@ -69,7 +69,44 @@ def find_all(haystack: str, needle: str) -> Iterator[int]:
 # ----------------------------------------------------------------------------- sentences
 
 _ABBREVIATIONS = frozenset(
-    ["u.s.", "u.k.", "u.n.", "mr.", "ms.", "mrs.", "dr.", "st.", "no.", "gen.", "lt.", "col.", "sen.", "rep.", "jr.", "sr.", "e.g.", "i.e.", "vs.", "inc.", "corp.", "co.", "adm.", "capt.", "maj.", "sgt.", "gov.", "jan.", "feb.", "mar.", "apr.", "aug.", "sept.", "oct.", "nov.", "dec."]
+    [
+        "u.s.",
+        "u.k.",
+        "u.n.",
+        "mr.",
+        "ms.",
+        "mrs.",
+        "dr.",
+        "st.",
+        "no.",
+        "gen.",
+        "lt.",
+        "col.",
+        "sen.",
+        "rep.",
+        "jr.",
+        "sr.",
+        "e.g.",
+        "i.e.",
+        "vs.",
+        "inc.",
+        "corp.",
+        "co.",
+        "adm.",
+        "capt.",
+        "maj.",
+        "sgt.",
+        "gov.",
+        "jan.",
+        "feb.",
+        "mar.",
+        "apr.",
+        "aug.",
+        "sept.",
+        "oct.",
+        "nov.",
+        "dec.",
+    ]
 )
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+\S)")
 _WORD = re.compile(r"[^\W\d_]{2,}")

@@ -17,26 +17,28 @@ def source_rows(fb: FactBase) -> list[dict[str, Any]]:
     rows = []
     for source in fb.sources:
         cov = coverage.get(source.id)
-        rows.append({
-            "id": source.id,
-            "label": source.label,
-            "file": source.file,
-            "sha256": source.sha256,
-            "timing": source.timing.value,
-            "date": source.date.isoformat() if source.date else None,
-            "reliability": source.reliability.value,
-            "reliability_meaning": RELIABILITY_MEANING[source.reliability.value],
-            "reliability_reason": source.reliability_reason,
-            "ai_generated": source.ai_generated,
-            "origin": source.origin.model_dump(),
-            "excluded_lines": [
-                {"lines": ex.lines, "reason": ex.reason} for ex in source.exclude
-            ],
-            "facts": cov.facts if cov else 0,
-            "sentences": cov.sentences if cov else 0,
-            "sentences_cited": cov.cited if cov else 0,
-            "coverage": round(cov.share, 4) if cov else None,
-        })
+        rows.append(
+            {
+                "id": source.id,
+                "label": source.label,
+                "file": source.file,
+                "sha256": source.sha256,
+                "timing": source.timing.value,
+                "date": source.date.isoformat() if source.date else None,
+                "reliability": source.reliability.value,
+                "reliability_meaning": RELIABILITY_MEANING[source.reliability.value],
+                "reliability_reason": source.reliability_reason,
+                "ai_generated": source.ai_generated,
+                "origin": source.origin.model_dump(),
+                "excluded_lines": [
+                    {"lines": ex.lines, "reason": ex.reason} for ex in source.exclude
+                ],
+                "facts": cov.facts if cov else 0,
+                "sentences": cov.sentences if cov else 0,
+                "sentences_cited": cov.cited if cov else 0,
+                "coverage": round(cov.share, 4) if cov else None,
+            }
+        )
     return rows
 
 
@@ -47,27 +49,29 @@ def resolved_facts(fb: FactBase, topic: str | None = None) -> list[dict[str, Any
     for fact in fb.facts:
         if topic and topic not in fact.topics:
             continue
-        out.append({
-            "id": fact.id,
-            "topics": list(fact.topics),
-            "statement": fact.statement,
-            "kind": fact.kind.value,
-            "event": fact.event,
-            "entities": list(fact.entities),
-            "speaker": fact.speaker,
-            "dates": [d.model_dump() for d in fact.dates],
-            "figures": [f.model_dump() for f in fact.figures],
-            "credibility": fact.credibility,
-            "credibility_meaning": CREDIBILITY_MEANING[fact.credibility],
-            "citations": [
-                {
-                    "source": cit.source,
-                    "file": index.sources[cit.source].file,
-                    "reliability": index.sources[cit.source].reliability.value,
-                    "timing": index.sources[cit.source].timing.value,
-                    "quote": cit.quote,
-                }
-                for cit in fact.citations
-            ],
-        })
+        out.append(
+            {
+                "id": fact.id,
+                "topics": list(fact.topics),
+                "statement": fact.statement,
+                "kind": fact.kind.value,
+                "event": fact.event,
+                "entities": list(fact.entities),
+                "speaker": fact.speaker,
+                "dates": [d.model_dump() for d in fact.dates],
+                "figures": [f.model_dump() for f in fact.figures],
+                "credibility": fact.credibility,
+                "credibility_meaning": CREDIBILITY_MEANING[fact.credibility],
+                "citations": [
+                    {
+                        "source": cit.source,
+                        "file": index.sources[cit.source].file,
+                        "reliability": index.sources[cit.source].reliability.value,
+                        "timing": index.sources[cit.source].timing.value,
+                        "quote": cit.quote,
+                    }
+                    for cit in fact.citations
+                ],
+            }
+        )
     return out
