@@ -280,7 +280,7 @@ def _source_files(report: _Reporter) -> None:
                 "restore the original file; if the change is deliberate, re-check every "
                 "quote from it and update sha256",
             )
-        lines = raw.count(b"\n") + 1
+        lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
         for j, exclusion in enumerate(source.exclude):
             if exclusion.span.stop - 1 > lines:
                 report.at(

@@ -1,0 +1,1 @@
+"""Rendering stages: fact base → Markdown → HTML → PDF. Nothing here reads fact-base files."""

@@ -1,0 +1,330 @@
+"""The fact base seen through one briefing: the plain data its templates render.
+
+Templates never query the fact base; they receive a `DocumentView` whose sections are already
+selected and ordered here, so every briefing template stays declarative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from briefing.model import (
+    CREDIBILITY_MEANING,
+    RELIABILITY_MEANING,
+    Briefing,
+    Citation,
+    Discrepancy,
+    Entity,
+    Fact,
+    FactBase,
+    FactKind,
+    Index,
+    Judgment,
+    Marking,
+    Source,
+    Timing,
+)
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def format_date(value: str | dt.date) -> str:
+    """`2024-07-28` → `28 July 2024`; `2023-12` → `December 2023`; `2025` stays."""
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    parts = text.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def format_number(value: float) -> str:
+    """54000 → `54,000`; 7.2 → `7.2`."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+@dataclass(frozen=True)
+class NoteCitation:
+    """One citation as a source note prints it."""
+
+    source: Source
+    quote: str
+
+    @property
+    def grade(self) -> str:
+        return f"{self.source.reliability.value} ({RELIABILITY_MEANING[self.source.reliability]})"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A source note: the key its references use and the citations it lists."""
+
+    key: str
+    heading: str
+    citations: tuple[NoteCitation, ...]
+
+
+@dataclass(frozen=True)
+class FactView:
+    fact: Fact
+    timing: Timing  # REPORT when any citing source reports the outcome
+    citations: tuple[NoteCitation, ...]
+
+    @property
+    def id(self) -> str:
+        return self.fact.id
+
+    @property
+    def statement(self) -> str:
+        return self.fact.statement
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    label: str
+    value: str
+    fact: FactView
+
+
+@dataclass(frozen=True)
+class DatedRow:
+    when: str
+    sort_key: str
+    what: str
+    inferred: bool
+    fact: FactView
+
+
+@dataclass(frozen=True)
+class DiscrepancyView:
+    discrepancy: Discrepancy
+    variants: tuple[tuple[str, tuple[NoteCitation, ...]], ...]
+
+
+@dataclass(frozen=True)
+class JudgmentView:
+    judgment: Judgment
+
+    @property
+    def term(self) -> str:
+        if self.judgment.likelihood:
+            return self.judgment.likelihood.value
+        assert self.judgment.confidence is not None
+        return f"{self.judgment.confidence.value} confidence"
+
+
+@dataclass
+class SectionView:
+    """One topic briefing's content, also reused as a part of the read-ahead."""
+
+    briefing: Briefing
+    facts: list[FactView]
+    background: list[FactView]
+    positions: list[FactView]
+    agreed: list[FactView]
+    expected: list[FactView]
+    figures: list[FigureRow]
+    people: list[Entity]
+    discrepancies: list[DiscrepancyView]
+    judgments: list[JudgmentView]
+
+
+@dataclass
+class DocumentView:
+    """Everything a briefing template needs."""
+
+    id: str
+    title: str
+    subject: str
+    as_of: str
+    edition: str
+    organisation: str
+    language: str
+    marking: Marking
+    keywords: list[str]
+    main: SectionView
+    parts: list[SectionView]
+    context: list[FactView]
+    timeline: list[DatedRow]
+    index: list[tuple[Entity, list[str]]]
+    sources: list[Source]
+    facts_by_id: dict[str, FactView] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
+
+    @property
+    def all_facts(self) -> list[FactView]:
+        """Every fact the document states, in order, without repeats."""
+        seen: dict[str, FactView] = {}
+        for view in [*self.context, *self.main.facts]:
+            seen.setdefault(view.id, view)
+        for part in self.parts:
+            for view in part.facts:
+                seen.setdefault(view.id, view)
+        return list(seen.values())
+
+
+class _Builder:
+    def __init__(self, fb: FactBase) -> None:
+        self.fb = fb
+        self.index = Index.of(fb)
+
+    def fact_view(self, fact: Fact) -> FactView:
+        timings = {self.index.sources[c.source].timing for c in fact.citations}
+        timing = Timing.REPORT if Timing.REPORT in timings else Timing.PREVIEW
+        return FactView(fact, timing, self.citations(fact.citations))
+
+    def citations(self, citations: list[Citation]) -> tuple[NoteCitation, ...]:
+        return tuple(NoteCitation(self.index.sources[c.source], c.quote) for c in citations)
+
+    def facts_for(self, briefing: Briefing) -> list[Fact]:
+        wanted = set(briefing.topics)
+        extra = set(briefing.facts)
+        return [f for f in self.fb.facts if wanted.intersection(f.topics) or f.id in extra]
+
+    def section(self, briefing: Briefing, exclude_topics: frozenset[str] = frozenset()) -> SectionView:
+        facts = [
+            self.fact_view(f)
+            for f in self.facts_for(briefing)
+            if not exclude_topics.issuperset(f.topics) or f.id in briefing.facts
+        ]
+        agreed, expected, background, positions = [], [], [], []
+        for view in facts:
+            kind = view.fact.kind
+            if kind is FactKind.AGREED or (kind is FactKind.PLAN and view.timing is Timing.REPORT):
+                agreed.append(view)
+            elif kind in (FactKind.EXPECTATION, FactKind.PLAN):
+                expected.append(view)
+            elif kind in (FactKind.POSITION, FactKind.QUOTATION):
+                positions.append(view)
+            else:
+                background.append(view)
+        figures = [
+            FigureRow(figure.label, _figure_text(figure.qualifier, figure.value, figure.unit), v)
+            for v in facts
+            for figure in v.fact.figures
+        ]
+        fact_ids = {v.id for v in facts}
+        people_ids: list[str] = []
+        for view in facts:
+            for ident in [*view.fact.entities, *([view.fact.speaker] if view.fact.speaker else [])]:
+                if ident not in people_ids:
+                    people_ids.append(ident)
+        people = sorted((self.index.entities[i] for i in people_ids), key=_entity_order)
+        topics = set(briefing.topics)
+        discrepancies = [
+            DiscrepancyView(d, tuple((v.says, self.citations(v.citations)) for v in d.variants))
+            for d in self.fb.discrepancies
+            if topics.intersection(d.topics) or fact_ids.intersection(d.facts)
+        ]
+        return SectionView(
+            briefing=briefing,
+            facts=facts,
+            background=background,
+            positions=positions,
+            agreed=agreed,
+            expected=expected,
+            figures=figures,
+            people=people,
+            discrepancies=discrepancies,
+            judgments=[JudgmentView(j) for j in briefing.judgments],
+        )
+
+
+def _entity_order(entity: Entity) -> tuple[str, str]:
+    return (entity.kind.value, entity.name)
+
+
+def _figure_text(qualifier: str, value: float, unit: str) -> str:
+    prefix = "" if qualifier == "exactly" else f"{qualifier} "
+    return f"{prefix}{format_number(value)} {unit}"
+
+
+def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = None) -> DocumentView:
+    """The view one briefing's templates render; `marking` overrides every other marking."""
+    builder = _Builder(fb)
+    index = builder.index
+    parts = [builder.section(index.briefings[i], frozenset({"context"})) for i in briefing.includes]
+    main = builder.section(briefing)
+    context: list[FactView] = []
+    if parts:
+        context = [builder.fact_view(f) for f in fb.facts if "context" in f.topics]
+    views = {v.id: v for v in [*context, *main.facts, *(v for p in parts for v in p.facts)]}
+    for ident in _referenced_facts(briefing, parts):
+        if ident not in views:
+            views[ident] = builder.fact_view(index.facts[ident])
+    timeline = sorted(
+        (
+            DatedRow(format_date(d.value), d.value, d.label, d.inferred, views[fid])
+            for fid, view in views.items()
+            for d in view.fact.dates
+        ),
+        key=lambda row: (row.sort_key, row.what),
+    )
+    cited_sources = {c.source for v in views.values() for c in v.fact.citations}
+    for part in [main, *parts]:
+        for disc in part.discrepancies:
+            cited_sources.update(c.source for v in disc.discrepancy.variants for c in v.citations)
+    sources = [s for s in fb.sources if s.id in cited_sources]
+    entity_sections: dict[str, list[str]] = {}
+    for part in parts or [main]:
+        for entity in part.people:
+            entity_sections.setdefault(entity.id, []).append(part.briefing.title)
+    entity_index = [
+        (index.entities[i], titles)
+        for i, titles in sorted(entity_sections.items(), key=lambda kv: index.entities[kv[0]].name)
+    ]
+    keywords = [index.topics[t].title for t in briefing.topics if t in index.topics]
+    for part in parts:
+        keywords += [index.topics[t].title for t in part.briefing.topics if t in index.topics]
+    return DocumentView(
+        id=briefing.id,
+        title=briefing.title,
+        subject=briefing.subject,
+        as_of=format_date(fb.settings.as_of),
+        edition=briefing.edition,
+        organisation=fb.settings.organisation,
+        language=fb.settings.language,
+        marking=marking or briefing.marking or fb.settings.marking,
+        keywords=list(dict.fromkeys(keywords)),
+        main=main,
+        parts=parts,
+        context=context,
+        timeline=timeline,
+        index=entity_index,
+        sources=sources,
+        facts_by_id=views,
+        notes=_notes(builder, views, fb.entities),
+    )
+
+
+def _notes(builder: _Builder, views: dict[str, FactView], entities: list[Entity]) -> dict[str, Note]:
+    """Source notes for every fact and entity the document may reference, keyed by label."""
+    notes = {
+        ident: Note(
+            ident,
+            f"Information credibility {view.fact.credibility}: "
+            f"{CREDIBILITY_MEANING[view.fact.credibility]}.",
+            view.citations,
+        )
+        for ident, view in views.items()
+    }
+    for entity in entities:
+        key = entity_note_key(entity)
+        notes[key] = Note(key, f"{entity.name}: {entity.role}.", builder.citations(entity.citations))
+    return notes
+
+
+def entity_note_key(entity: Entity) -> str:
+    """Note label of an entity's role citations; `who-` keeps it apart from fact ids."""
+    return f"who-{entity.id}"
+
+
+def _referenced_facts(briefing: Briefing, parts: list[SectionView]) -> list[str]:
+    found: list[str] = []
+    for b in [briefing, *(p.briefing for p in parts)]:
+        for item in [*b.bluf, *b.judgments, *b.watch]:
+            found += item.facts
+    return found

@@ -1,0 +1,152 @@
+"""Markdown → HTML page or embeddable fragment. The only module importing `markdown_it`.
+
+One parser, raw HTML off (fact text is untrusted), links limited to http, https, mailto and
+in-page anchors. Every id is prefixed with the briefing id, so two fragments and a host page
+can share one DOM without clashing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.footnote import footnote_plugin
+
+from briefing.render.markdown import MarkdownDocument
+from briefing.render.templating import ASSETS, html_environment, render_template
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+ROOT_CLASS = "briefing-doc"
+
+
+def _safe_link(url: str) -> bool:
+    return url.startswith("#") or url.lower().startswith(SAFE_SCHEMES)
+
+
+def slug(text: str) -> str:
+    """ASCII, lower-case, hyphenated: `Key judgments` → `key-judgments`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+# --------------------------------------------------------------------------- render rules
+
+
+def _heading_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                  env: EnvType) -> str:
+    token = tokens[idx]
+    text = tokens[idx + 1].content
+    base = f"{env['docId']}-{slug(text)}"
+    seen: dict[str, int] = env.setdefault("ids", {})
+    seen[base] = seen.get(base, 0) + 1
+    ident = base if seen[base] == 1 else f"{base}-{seen[base]}"
+    token.attrSet("id", ident)
+    env.setdefault("headings", []).append((int(token.tag[1]), ident, text))
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _note_number(token: Token) -> str:
+    return str(token.meta["id"] + 1)
+
+
+def _footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                  env: EnvType) -> str:
+    token = tokens[idx]
+    number = _note_number(token)
+    sub = token.meta.get("subId", -1)
+    ref_id = f"{env['docId']}-fnref{number}" + (f"-{sub}" if sub > 0 else "")
+    return (f'<sup class="footnote-ref"><a href="#{env["docId"]}-fn{number}" id="{ref_id}" '
+            f'aria-label="Source note {number}">{number}</a></sup>')
+
+
+def _footnote_block_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                         env: EnvType) -> str:
+    return '<section class="footnotes" aria-label="Source notes list">\n<ol class="footnotes-list">\n'
+
+
+def _footnote_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                   env: EnvType) -> str:
+    return f'<li id="{env["docId"]}-fn{_note_number(tokens[idx])}" class="footnote-item">'
+
+
+def _footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                     env: EnvType) -> str:
+    token = tokens[idx]
+    number = _note_number(token)
+    sub = token.meta.get("subId", -1)
+    ref_id = f"{env['docId']}-fnref{number}" + (f"-{sub}" if sub > 0 else "")
+    return (f' <a href="#{ref_id}" class="footnote-backref" '
+            f'aria-label="Back to reference {number}">↩</a>')
+
+
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.enable("table")
+    parser.use(footnote_plugin, inline=False)
+    parser.validateLink = _safe_link  # type: ignore[method-assign]
+    parser.add_render_rule("heading_open", _heading_open)
+    parser.add_render_rule("footnote_ref", _footnote_ref)
+    parser.add_render_rule("footnote_block_open", _footnote_block_open)
+    parser.add_render_rule("footnote_open", _footnote_open)
+    parser.add_render_rule("footnote_anchor", _footnote_anchor)
+    return parser
+
+
+PARSER = _parser()
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class HtmlBody:
+    """The briefing body as HTML, split where the contents list goes, and its headings."""
+
+    head: str  # the title and title block
+    rest: str  # from the first section on
+    headings: tuple[tuple[int, str, str], ...]
+
+
+def body_html(doc: MarkdownDocument) -> HtmlBody:
+    """Markdown body → HTML, with the heading list for a table of contents."""
+    env: dict[str, Any] = {"docId": doc.view.id}
+    tokens = PARSER.parse(doc.body, env)
+    split = next(
+        (i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"),
+        len(tokens),
+    )
+    head = PARSER.renderer.render(tokens[:split], PARSER.options, env)
+    rest = PARSER.renderer.render(tokens[split:], PARSER.options, env)
+    return HtmlBody(head, rest, tuple(env.get("headings", ())))
+
+
+def stylesheet(name: str = "briefing.css") -> str:
+    """A stylesheet from the shipped assets folder."""
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def render_html(doc: MarkdownDocument, *, fragment: bool = False,
+                templates: Path | None = None, extra_css: str = "") -> str:
+    """A standalone page (CSS inline, no script) or a fragment to embed in an intranet page."""
+    body = body_html(doc)
+    view = doc.view
+    toc = [(level, ident, text) for level, ident, text in body.headings if level == 2]
+    return render_template(
+        html_environment(templates),
+        "fragment.html.j2" if fragment else "page.html.j2",
+        doc=view,
+        root_class=ROOT_CLASS,
+        banner=doc.banner,
+        tlp=(view.marking.tlp.value if view.marking.tlp else ""),
+        head_html=body.head,
+        rest_html=body.rest,
+        toc=toc,
+        css=stylesheet() + extra_css,
+    )

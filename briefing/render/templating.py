@@ -1,0 +1,148 @@
+"""The one place Jinja environments are built, and the filters templates share.
+
+Templates run in Jinja's immutable sandbox, shipped or not: a user templates directory is not
+trusted, and one code path for both keeps the shipped templates honest. `StrictUndefined`
+turns a missing value into an error that names the template and line.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from briefing.errors import InvalidInput, Problem
+from briefing.render.context import entity_note_key, format_date
+
+SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+ASSETS = SHIPPED_TEMPLATES / "assets"
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_MD_BLOCK_START = re.compile(r"^(#|>|[+=-]|\d+[.)])")
+
+
+def md(text: object) -> str:
+    """Escape untrusted text for Markdown: one line, no markup, no HTML, no links."""
+    flat = " ".join(str(text).split())
+    escaped = _MD_INLINE.sub(r"\\\1", flat)
+    return _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1), escaped)
+
+
+def quoted(text: object) -> str:
+    """A verbatim quote, escaped, between typographic quotation marks."""
+    return f"“{md(text)}”"
+
+
+def emphasise(text: str, term: str) -> str:
+    """Bold the first whole-word use of a likelihood or confidence term in escaped text."""
+    pattern = re.compile(rf"\b({re.escape(term)}(?:ly)?)\b", re.IGNORECASE)
+    return pattern.sub(r"**\1**", text, count=1)
+
+
+class NoteLedger:
+    """Hands out note references in a template and remembers their order of first use."""
+
+    def __init__(self, known: dict[str, Any]) -> None:
+        self._known = known
+        self.used: list[str] = []
+
+    def ref(self, *keys: Any) -> str:
+        """`[^a][^b]` for facts, ids or lists of them; unknown keys are template errors."""
+        labels: list[str] = []
+        for key in keys:
+            if isinstance(key, list | tuple):
+                labels += [self._label(k) for k in key]
+            else:
+                labels.append(self._label(key))
+        out = ""
+        for label in dict.fromkeys(labels):
+            if label not in self.used:
+                self.used.append(label)
+            out += f"[^{label}]"
+        return out
+
+    def who(self, entity: Any) -> str:
+        """Note reference for an entity's role."""
+        return self.ref(entity_note_key(entity))
+
+    def _label(self, key: Any) -> str:
+        label = key if isinstance(key, str) else getattr(key, "id", str(key))
+        if label not in self._known:
+            raise KeyError(f"no source note for {label!r}")
+        return label
+
+    def notes(self) -> list[Any]:
+        """The notes used so far, in order of first reference."""
+        return [self._known[label] for label in self.used]
+
+
+def environment(
+    user_dir: Path | None = None, *, autoescape: bool = False
+) -> ImmutableSandboxedEnvironment:
+    """A sandboxed environment searching `user_dir` first, then the shipped templates.
+
+    Markdown templates escape with the `md` filter; HTML templates autoescape.
+    """
+    loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
+    loaders.append(FileSystemLoader(str(SHIPPED_TEMPLATES)))
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md, quoted=quoted, date=format_date, emphasise=emphasise)
+    return env
+
+
+def html_environment(user_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """The environment for HTML shells: the same loaders, autoescaping on."""
+    return environment(user_dir, autoescape=True)
+
+
+def render_template(env: ImmutableSandboxedEnvironment, name: str, **context: Any) -> str:
+    """Render one template; any template problem becomes a located InvalidInput."""
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateNotFound as error:
+        where = ", ".join(_searched(env))
+        raise InvalidInput([Problem(name, 1, 1, "template-missing",
+                                    f"template {error.name!r} not found",
+                                    f"add it to one of: {where}")]) from None
+    except TemplateSyntaxError as error:
+        raise InvalidInput([Problem(error.filename or name, error.lineno or 1, 1,
+                                    "template-syntax", f"template syntax: {error.message}",
+                                    "fix the Jinja syntax")]) from None
+    except (TemplateError, KeyError, AttributeError, TypeError, ValueError) as error:
+        file, line = _template_frame(error, name)
+        message = error.message if isinstance(error, TemplateError) else str(error)
+        raise InvalidInput([Problem(file, line, 1, "template-error",
+                                    f"template failed: {message}",
+                                    "use only values the briefing provides (see README)")]) from None
+
+
+def _searched(env: ImmutableSandboxedEnvironment) -> list[str]:
+    loader = env.loader
+    assert isinstance(loader, ChoiceLoader)
+    return [p for sub in loader.loaders if isinstance(sub, FileSystemLoader) for p in sub.searchpath]
+
+
+def _template_frame(error: BaseException, name: str) -> tuple[str, int]:
+    """The innermost template file and line in an error's traceback."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return frame.filename, frame.lineno or 1
+    return name, 1
