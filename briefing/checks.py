@@ -9,7 +9,7 @@ import difflib
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -71,7 +71,7 @@ def citation_sites(fb: FactBase) -> Iterator[CitationSite]:
             yield CitationSite("facts", ("facts", i, "citations", j), f"fact {fact.id}", cit)
     for i, entity in enumerate(fb.entities):
         for j, cit in enumerate(entity.citations):
-            path = ("entities", i, "citations", j)
+            path: Path_ = ("entities", i, "citations", j)
             yield CitationSite("entities", path, f"entity {entity.id}", cit)
     for i, disc in enumerate(fb.discrepancies):
         for k, variant in enumerate(disc.variants):
@@ -215,7 +215,9 @@ def _unique_ids(report: _Reporter) -> None:
 def _references(report: _Reporter, index: Index) -> None:
     fb = report.fb
 
-    def ref(key: str, path: Path_, value: str | None, table: dict[str, object], what: str) -> None:
+    def ref(
+        key: str, path: Path_, value: str | None, table: Mapping[str, object], what: str
+    ) -> None:
         if value is None or value in table:
             return
         close = difflib.get_close_matches(value, list(table), n=1)
@@ -355,7 +357,7 @@ _CONFIDENCE = re.compile(r"\b(high|moderate|low)[- ]confidence\b", re.IGNORECASE
 _OTHER_SCALE = re.compile(
     r"\b(remote(?:ly)?|highly improbable|improbable|roughly even odds|probabl[ey]|"
     r"highly probable|nearly certain(?:ly)?|possibly|perhaps|maybe|highly likely|"
-    r"highly unlikely|certainly|undoubtedly|doubtful)\b",
+    r"highly unlikely|(?<!almost )certainly|undoubtedly|doubtful)\b",
     re.IGNORECASE,
 )
 
@@ -380,7 +382,7 @@ def wording_problems(text: str, likelihood: str | None, confidence: str | None) 
         found.append("uses a likelihood term and a confidence level in one sentence")
     if likelihood:
         if likelihood not in terms:
-            found.append(f"the text does not use its likelihood term {likelihood!r}")
+            found.append(f"the text does not use its likelihood term '{likelihood}'")
         others = sorted(set(terms) - {likelihood})
         if others:
             found.append("uses more than one likelihood term: " + ", ".join(others))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -199,6 +200,160 @@ def schema(
         typer.echo(f"briefing: unknown kind {kind!r}; choose from {', '.join(KINDS)}", err=True)
         raise typer.Exit(2)
     typer.echo(schema_text(kind), nl=False)
+
+
+class Fmt(StrEnum):
+    md = "md"
+    html = "html"
+    fragment = "fragment"
+    pdf = "pdf"
+
+
+class PaperSize(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+
+
+class Variant(StrEnum):
+    ua = "ua"
+    a3b = "a3b"
+
+
+def _parse_marking(text: str | None) -> Any:
+    """`UNCLASSIFIED`, `TLP:AMBER` or `UNCLASSIFIED|TLP:AMBER` → a Marking."""
+    if text is None:
+        return None
+    from pydantic import ValidationError
+
+    from briefing.model import Marking
+
+    classification, tlp = None, None
+    for part in (p.strip() for p in text.split("|")):
+        if part.upper().startswith("TLP:"):
+            tlp = part
+        elif part:
+            classification = part
+    try:
+        return Marking(classification=classification, tlp=tlp)
+    except ValidationError:
+        raise typer.BadParameter(
+            "use a classification such as UNCLASSIFIED and/or a TLP 2.0 label "
+            "(TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED), e.g. "
+            "--marking 'UNCLASSIFIED|TLP:GREEN'",
+            param_hint="--marking",
+        ) from None
+
+
+@app.command()
+def build(
+    briefings: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Briefing ids to build, e.g. `briefing build c2-restructuring`. Default: all.",
+            show_default=False,
+        ),
+    ] = None,
+    formats: Annotated[
+        list[Fmt] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format, repeatable, e.g. -f pdf -f md. Default: all.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder, e.g. --out site/.")
+    ] = Path("out"),
+    facts: FactsOption = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Your templates folder, searched before the shipped one, "
+            "e.g. --templates mytemplates/.",
+            show_default=False,
+        ),
+    ] = None,
+    marking: Annotated[
+        str | None,
+        typer.Option(
+            "--marking",
+            help="Override the handling marking, e.g. --marking "
+            "'UNCLASSIFIED//FOR OFFICIAL USE ONLY|TLP:AMBER'.",
+            show_default=False,
+        ),
+    ] = None,
+    paper: Annotated[
+        PaperSize, typer.Option("--paper", help="PDF paper size, e.g. --paper letter.")
+    ] = PaperSize.a4,
+    pdf_variants: Annotated[
+        list[Variant] | None,
+        typer.Option(
+            "--pdf-variant",
+            help="ua: tagged PDF/UA-1 (<id>.pdf); a3b: PDF/A-3b (<id>.pdfa.pdf). "
+            "Repeatable; both come from one layout. Default: ua.",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="PDF worker processes, e.g. -j 2. Default: CPUs.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even what is up to date.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the build.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Render briefings to Markdown, HTML, fragment and PDF in the output folder.
+
+    Exit codes: 0 built or up to date; 1 fact base invalid (nothing written); 2 usage error;
+    3 some targets failed (the others built); 4 another build holds the lock.
+    """
+    from briefing.build import FORMATS, Options, default_jobs
+    from briefing.build import build as run_build
+
+    options = Options(
+        factbase=facts or default_factbase(),
+        out=out,
+        briefings=tuple(briefings or ()),
+        formats=tuple(f.value for f in formats) if formats else FORMATS,
+        templates=templates,
+        marking=_parse_marking(marking),
+        paper=paper.value,
+        pdf_variants=tuple(v.value for v in pdf_variants) if pdf_variants else ("ua",),
+        jobs=jobs or default_jobs(),
+        force=force,
+        strict=strict,
+    )
+
+    def report(event: str, target: str, detail: str) -> None:
+        if event == "failed":
+            typer.echo(f"failed  {target}: {detail}", err=True)
+        elif not quiet:
+            typer.echo(f"{event:<8}{target}" + (f"  ({detail})" if event == "built" else ""))
+
+    try:
+        result = run_build(options, report)
+    except BriefingError as error:
+        raise _fail(error) from None
+    for warning in result.warnings:
+        if not quiet:
+            typer.echo(str(warning), err=True)
+    summary = (
+        f"{len(result.built)} built, {len(result.skipped)} skipped, "
+        f"{len(result.failed)} failed in {result.seconds:.1f} s"
+    )
+    if not quiet or result.failed:
+        typer.echo(summary, err=True)
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> None:

@@ -61,6 +61,7 @@ class _Reader:
         self.map = SourceMap(display_path(path))
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.lines: list[str] = []
 
     def problem(self, line: int, column: int, code: str, message: str, hint: str) -> None:
         self.problems.append(Problem(self.map.file, line, column, code, message, hint))
@@ -86,8 +87,19 @@ class _Reader:
                 "split the file or remove what does not belong in a fact base",
             )
             return None
-        raw = self.path.read_bytes()
+        try:
+            raw = self.path.read_bytes()
+        except OSError as error:
+            self.problem(
+                1,
+                1,
+                "file-unreadable",
+                f"cannot read: {error.strerror}",
+                "make it a readable YAML file",
+            )
+            return None
         text = self._decode(raw)
+        self.lines = text.splitlines() if text is not None else []
         if text is None:
             return None
         if not text.strip() or all(
@@ -150,6 +162,7 @@ class _Reader:
         try:
             for event in yaml.parse(text, Loader=_LOADER):
                 mark = event.start_mark
+                assert mark is not None  # the parser marks every event
                 if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                     self.problem(
                         mark.line + 1,
@@ -179,7 +192,8 @@ class _Reader:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(p for p in (error.context, error.problem) if p)
         hint = "fix the YAML syntax here"
-        if "\t" in what or "'\\t'" in what:
+        source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "tab" in what:
             hint = "indent with spaces, not tabs"
         self.problem(line, column, "yaml-syntax", f"YAML syntax: {what}", hint)
 

@@ -253,6 +253,14 @@ class DateValue(Strict):
     inferred: bool = Field(False, description="The year (or day) is inferred from context.")
     basis: str = Field("", description="How an inferred part was inferred.")
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _as_text(cls, value: object) -> object:
+        """Accept an unquoted YAML date (2024-07-28) or year (2024) as written."""
+        if isinstance(value, dt.date | int) and not isinstance(value, bool):
+            return value.isoformat() if isinstance(value, dt.date) else str(value)
+        return value
+
     @field_validator("value")
     @classmethod
     def _real_date(cls, value: str) -> str:

@@ -124,7 +124,7 @@ class Sentence:
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    last = text.rsplit(None, 1)[-1].lower().lstrip("\"'“‘(")
+    last = re.split(r"[-–—/]", text.rsplit(None, 1)[-1].lower())[-1].lstrip("\"'“‘(")
     return last in _ABBREVIATIONS or bool(re.fullmatch(r"[a-z]\.", last))
 
 

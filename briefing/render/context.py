@@ -27,8 +27,9 @@ from briefing.model import (
 )
 
 MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def format_date(value: str | dt.date) -> str:
@@ -140,6 +141,7 @@ class DocumentView:
     title: str
     subject: str
     as_of: str
+    as_of_iso: str
     edition: str
     organisation: str
     language: str
@@ -184,7 +186,9 @@ class _Builder:
         extra = set(briefing.facts)
         return [f for f in self.fb.facts if wanted.intersection(f.topics) or f.id in extra]
 
-    def section(self, briefing: Briefing, exclude_topics: frozenset[str] = frozenset()) -> SectionView:
+    def section(
+        self, briefing: Briefing, exclude_topics: frozenset[str] = frozenset()
+    ) -> SectionView:
         facts = [
             self.fact_view(f)
             for f in self.facts_for(briefing)
@@ -284,6 +288,7 @@ def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = No
         title=briefing.title,
         subject=briefing.subject,
         as_of=format_date(fb.settings.as_of),
+        as_of_iso=fb.settings.as_of.isoformat(),
         edition=briefing.edition,
         organisation=fb.settings.organisation,
         language=fb.settings.language,
@@ -300,7 +305,9 @@ def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = No
     )
 
 
-def _notes(builder: _Builder, views: dict[str, FactView], entities: list[Entity]) -> dict[str, Note]:
+def _notes(
+    builder: _Builder, views: dict[str, FactView], entities: list[Entity]
+) -> dict[str, Note]:
     """Source notes for every fact and entity the document may reference, keyed by label."""
     notes = {
         ident: Note(
@@ -313,7 +320,9 @@ def _notes(builder: _Builder, views: dict[str, FactView], entities: list[Entity]
     }
     for entity in entities:
         key = entity_note_key(entity)
-        notes[key] = Note(key, f"{entity.name}: {entity.role}.", builder.citations(entity.citations))
+        notes[key] = Note(
+            key, f"{entity.name}: {entity.role}.", builder.citations(entity.citations)
+        )
     return notes
 
 
@@ -325,6 +334,7 @@ def entity_note_key(entity: Entity) -> str:
 def _referenced_facts(briefing: Briefing, parts: list[SectionView]) -> list[str]:
     found: list[str] = []
     for b in [briefing, *(p.briefing for p in parts)]:
-        for item in [*b.bluf, *b.judgments, *b.watch]:
-            found += item.facts
+        found += [ident for item in b.bluf for ident in item.facts]
+        found += [ident for item in b.judgments for ident in item.facts]
+        found += [ident for item in b.watch for ident in item.facts]
     return found

@@ -39,8 +39,9 @@ def slug(text: str) -> str:
 # --------------------------------------------------------------------------- render rules
 
 
-def _heading_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                  env: EnvType) -> str:
+def _heading_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     token = tokens[idx]
     text = tokens[idx + 1].content
     base = f"{env['docId']}-{slug(text)}"
@@ -56,34 +57,44 @@ def _note_number(token: Token) -> str:
     return str(token.meta["id"] + 1)
 
 
-def _footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                  env: EnvType) -> str:
+def _footnote_ref(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     token = tokens[idx]
     number = _note_number(token)
     sub = token.meta.get("subId", -1)
     ref_id = f"{env['docId']}-fnref{number}" + (f"-{sub}" if sub > 0 else "")
-    return (f'<sup class="footnote-ref"><a href="#{env["docId"]}-fn{number}" id="{ref_id}" '
-            f'aria-label="Source note {number}">{number}</a></sup>')
+    return (
+        f'<sup class="footnote-ref"><a href="#{env["docId"]}-fn{number}" id="{ref_id}" '
+        f'aria-label="Source note {number}">{number}</a></sup>'
+    )
 
 
-def _footnote_block_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                         env: EnvType) -> str:
-    return '<section class="footnotes" aria-label="Source notes list">\n<ol class="footnotes-list">\n'
+def _footnote_block_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return (
+        '<section class="footnotes" aria-label="Source notes list">\n<ol class="footnotes-list">\n'
+    )
 
 
-def _footnote_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                   env: EnvType) -> str:
+def _footnote_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return f'<li id="{env["docId"]}-fn{_note_number(tokens[idx])}" class="footnote-item">'
 
 
-def _footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                     env: EnvType) -> str:
+def _footnote_anchor(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     token = tokens[idx]
     number = _note_number(token)
     sub = token.meta.get("subId", -1)
     ref_id = f"{env['docId']}-fnref{number}" + (f"-{sub}" if sub > 0 else "")
-    return (f' <a href="#{ref_id}" class="footnote-backref" '
-            f'aria-label="Back to reference {number}">↩</a>')
+    return (
+        f' <a href="#{ref_id}" class="footnote-backref" '
+        f'aria-label="Back to reference {number}">↩</a>'
+    )
 
 
 def _parser() -> MarkdownIt:
@@ -132,8 +143,13 @@ def stylesheet(name: str = "briefing.css") -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def render_html(doc: MarkdownDocument, *, fragment: bool = False,
-                templates: Path | None = None, extra_css: str = "") -> str:
+def render_html(
+    doc: MarkdownDocument,
+    *,
+    fragment: bool = False,
+    templates: Path | None = None,
+    extra_css: str = "",
+) -> str:
     """A standalone page (CSS inline, no script) or a fragment to embed in an intranet page."""
     body = body_html(doc)
     view = doc.view

@@ -119,25 +119,54 @@ def render_template(env: ImmutableSandboxedEnvironment, name: str, **context: An
         return env.get_template(name).render(**context)
     except TemplateNotFound as error:
         where = ", ".join(_searched(env))
-        raise InvalidInput([Problem(name, 1, 1, "template-missing",
-                                    f"template {error.name!r} not found",
-                                    f"add it to one of: {where}")]) from None
+        raise InvalidInput(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "template-missing",
+                    f"template {error.name!r} not found",
+                    f"add it to one of: {where}",
+                )
+            ]
+        ) from None
     except TemplateSyntaxError as error:
-        raise InvalidInput([Problem(error.filename or name, error.lineno or 1, 1,
-                                    "template-syntax", f"template syntax: {error.message}",
-                                    "fix the Jinja syntax")]) from None
+        raise InvalidInput(
+            [
+                Problem(
+                    error.filename or name,
+                    error.lineno or 1,
+                    1,
+                    "template-syntax",
+                    f"template syntax: {error.message}",
+                    "fix the Jinja syntax",
+                )
+            ]
+        ) from None
     except (TemplateError, KeyError, AttributeError, TypeError, ValueError) as error:
         file, line = _template_frame(error, name)
         message = error.message if isinstance(error, TemplateError) else str(error)
-        raise InvalidInput([Problem(file, line, 1, "template-error",
-                                    f"template failed: {message}",
-                                    "use only values the briefing provides (see README)")]) from None
+        raise InvalidInput(
+            [
+                Problem(
+                    file,
+                    line,
+                    1,
+                    "template-error",
+                    f"template failed: {message}",
+                    "use only values the briefing provides (see README)",
+                )
+            ]
+        ) from None
 
 
 def _searched(env: ImmutableSandboxedEnvironment) -> list[str]:
     loader = env.loader
     assert isinstance(loader, ChoiceLoader)
-    return [p for sub in loader.loaders if isinstance(sub, FileSystemLoader) for p in sub.searchpath]
+    return [
+        p for sub in loader.loaders if isinstance(sub, FileSystemLoader) for p in sub.searchpath
+    ]
 
 
 def _template_frame(error: BaseException, name: str) -> tuple[str, int]:

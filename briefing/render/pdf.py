@@ -1,0 +1,101 @@
+"""HTML → PDF with WeasyPrint. The only module importing `weasyprint`, and only when called.
+
+Lays a document out once and writes each requested PDF variant from that one layout. The URL
+fetcher allows nothing but `data:` URLs and files inside the shipped assets folder: fact text
+is untrusted, and WeasyPrint's default fetcher would read local files and reach the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from briefing.errors import RenderError
+from briefing.render.html import render_html, stylesheet
+from briefing.render.markdown import MarkdownDocument
+from briefing.render.templating import ASSETS
+
+Paper = Literal["a4", "letter"]
+PdfVariant = Literal["ua", "a3b"]
+WEASYPRINT_VARIANTS: dict[str, str] = {"ua": "pdf/ua-1", "a3b": "pdf/a-3b"}
+PAGE_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
+
+
+class FetchRefused(RenderError):
+    """The document asked for a resource outside what a briefing may use."""
+
+
+def warm_up() -> None:
+    """Import WeasyPrint now, e.g. when a worker process starts."""
+    import weasyprint  # noqa: F401
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class AssetsOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves `data:` URLs and files under the assets folder; refuses everything else."""
+
+        def __init__(self, root: Path) -> None:
+            super().__init__(
+                allowed_protocols=("data", "file"),
+                allow_redirects=False,
+                fail_on_errors=True,
+                timeout=1,
+            )
+            self.root = root.resolve()
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                from urllib.request import url2pathname
+
+                path = Path(url2pathname(url.split("?", 1)[0].removeprefix("file:"))).resolve()
+                if path.is_relative_to(self.root) and path.is_file():
+                    return super().fetch(path.as_uri(), headers)
+            self.refused.append(url)
+            raise FatalURLFetchingError(f"refused to fetch {url}")
+
+    return AssetsOnlyFetcher
+
+
+def pdf_html(doc: MarkdownDocument, paper: Paper = "a4", templates: Path | None = None) -> str:
+    """The page HTML with the print layout (pdf.css and the paper size) appended."""
+    page_css = "\n" + stylesheet("pdf.css") + f"\n@page {{ size: {PAGE_SIZES[paper]}; }}\n"
+    return render_html(doc, templates=templates, extra_css=page_css)
+
+
+def render_pdf(
+    html: str,
+    *,
+    variants: Iterable[PdfVariant] = ("ua",),
+) -> dict[PdfVariant, bytes]:
+    """Lay out `html` (from `pdf_html`) once; one PDF per variant (PDF/UA-1, PDF/A-3b)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = _fetcher_class()(ASSETS)
+    fonts = FontConfiguration()
+    pdf_id = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    try:
+        document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=fonts
+        )
+        outputs: dict[PdfVariant, bytes] = {}
+        for variant in dict.fromkeys(variants):
+            data = document.write_pdf(
+                pdf_variant=WEASYPRINT_VARIANTS[variant],
+                pdf_identifier=pdf_id,
+            )
+            assert isinstance(data, bytes)
+            outputs[variant] = data
+    except FatalURLFetchingError as error:
+        raise FetchRefused(f"PDF refused a resource: {error}") from None
+    if document.metadata.attachments:
+        raise FetchRefused("the document asked for attachments; briefings carry none")
+    return outputs
