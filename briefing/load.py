@@ -147,7 +147,7 @@ class _Reader:
         except UnicodeDecodeError as error:
             before = raw[: error.start]
             line = before.count(b"\n") + 1
-            column = len(before) - (before.rfind(b"\n") + 1) + 1
+            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
             self.problem(
                 line,
                 column,
@@ -234,7 +234,9 @@ class _Reader:
                 node.start_mark.column + 1,
                 "yaml-value",
                 f"cannot read value: {error}",
-                "quote the value to keep it as text",
+                "write a real date as YYYY-MM-DD"
+                if node.tag.endswith(":timestamp")
+                else "quote the value to keep it as text",
             )
             return None
 

@@ -106,7 +106,7 @@ CREDIBILITY_MEANING = {
     6: "truth cannot be judged",
 }
 
-LINE_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+LINE_RANGE = re.compile(r"^([1-9]\d*)(?:-([1-9]\d*))?$")
 
 
 class Origin(Strict):

@@ -143,11 +143,6 @@ def test_validate_reports_a_missing_folder(tmp_path: Path) -> None:
     assert "fact-base folder not found" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: load._Reader.read only guards stat(); read_bytes() on a directory raises "
-    "IsADirectoryError, which escapes as a traceback",
-)
 def test_validate_reports_a_directory_where_a_file_should_be(mini: Path) -> None:
     (mini / "facts.yaml").unlink()
     (mini / "facts.yaml").mkdir()

@@ -92,12 +92,6 @@ def test_tab_indentation_is_a_syntax_error_on_its_line(
     assert located(problem) == (path.resolve(), *where(path, "\t"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: load._yaml_error looks for a literal tab in the message, but libyaml "
-    "(CSafeLoader) says 'found a tab character…' or 'found character that cannot start "
-    "any token', so the tab hint is never given",
-)
 @pytest.mark.parametrize(
     ("file", "old", "new"),
     [
@@ -212,11 +206,6 @@ def test_impossible_date_in_a_fact_date_value(mini: Path) -> None:
     assert "day is out of range for month" in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: DateValue.value is `str`, so an unquoted YAML date (or a bare year) fails "
-    "with 'Input should be a valid string' and a hint that does not say to quote it",
-)
 def test_unquoted_fact_date_value_is_accepted(mini: Path) -> None:
     edit(mini / "facts.yaml", "    figures:", DATES.format(value="2024-07-28") + "    figures:")
     fb, problems = load_factbase(mini)
