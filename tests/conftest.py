@@ -131,3 +131,28 @@ def pdftotext_pages(pdf_tools: None) -> Callable[..., list[str]]:
 def pdffonts(pdf_tools: None) -> Callable[[Path], list[tools.PdfFont]]:
     """`pdffonts(pdf)` -> list of tools.PdfFont (name, type, embedded, subset, unicode)."""
     return tools.pdffonts
+
+
+# ---------------------------------------------------------- shipped build ---
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_FACTBASE = REPO / "factbase"
+
+
+@pytest.fixture(scope="session")
+def shipped_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every shipped briefing built once, in every format, both PDF variants."""
+    from briefing.build import Options, build
+
+    out = tmp_path_factory.mktemp("shipped-out")
+    result = build(
+        Options(factbase=SHIPPED_FACTBASE, out=out, pdf_variants=("ua", "a3b"), jobs=2)
+    )
+    assert not result.failed, result.failed
+    return out
+
+
+@pytest.fixture(scope="session")
+def shipped_ids() -> list[str]:
+    """Ids of the shipped briefings, read from their files."""
+    return sorted(p.stem for p in (SHIPPED_FACTBASE / "briefings").glob("*.yaml"))
