@@ -414,6 +414,16 @@ def _briefing_wording(report: _Reporter, briefing: Briefing, key: str) -> None:
             "the briefing has no BLUF",
             "add `bluf:` with two to four sentences",
         )
+    for path, text in _briefing_texts(briefing):
+        if "TODO" in text:
+            report.at(
+                key,
+                path,
+                "todo-left",
+                "placeholder text still says TODO",
+                "replace it with the briefing's own words",
+                "warning",
+            )
     for j, item in enumerate(briefing.bluf):
         if _LIKELIHOOD.search(item.text) and _CONFIDENCE.search(item.text):
             report.at(
@@ -423,3 +433,12 @@ def _briefing_wording(report: _Reporter, briefing: Briefing, key: str) -> None:
                 f"bluf[{j}]: uses a likelihood term and a confidence level in one sentence",
                 "keep one of the two",
             )
+
+
+def _briefing_texts(briefing: Briefing) -> Iterator[tuple[Path_, str]]:
+    """Every analyst-written text of a briefing, with where it stands."""
+    yield ("title",), briefing.title
+    yield ("subject",), briefing.subject
+    for section in ("bluf", "judgments", "watch"):
+        for j, item in enumerate(getattr(briefing, section)):
+            yield (section, j, "text"), item.text

@@ -356,6 +356,67 @@ def build(
     raise typer.Exit(result.exit_code)
 
 
+@app.command(name="list")
+def list_briefings(
+    facts: FactsOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder the paths are in, e.g. --out site/.")
+    ] = Path("out"),
+    as_json: JsonOption = False,
+) -> None:
+    """The briefings: topics, how many facts each shows, and their output paths."""
+    from briefing.build import FORMATS, output_names
+    from briefing.render.context import document_view
+
+    fb = _load(facts)
+    rows = []
+    for briefing in fb.briefings:
+        view = document_view(fb, briefing)
+        rows.append(
+            {
+                "id": briefing.id,
+                "title": briefing.title,
+                "topics": list(briefing.topics),
+                "includes": list(briefing.includes),
+                "facts": len(view.all_facts),
+                "outputs": [
+                    str(out / n) for f in FORMATS for n in output_names(briefing.id, f, ["ua"])
+                ],
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        scope = ", ".join(row["topics"] + [f"+{i}" for i in row["includes"]])
+        typer.echo(f"{row['id']}: {row['title']} [{scope}] — {row['facts']} facts")
+        typer.echo("    " + "  ".join(row["outputs"]))
+
+
+@app.command()
+def new(
+    briefing_id: Annotated[
+        str, typer.Argument(help="Id of the new briefing, e.g. `briefing new okinawa-incidents`.")
+    ],
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            "--topic", help="Topic it covers, e.g. --topic context. Default: the first topic."
+        ),
+    ] = None,
+    facts: FactsOption = None,
+) -> None:
+    """Scaffold factbase/briefings/ID.yaml: valid, with TODO text to replace."""
+    from briefing.scaffold import scaffold
+
+    root = facts or default_factbase()
+    try:
+        path = scaffold(_load(facts), root, briefing_id, topic)
+    except BriefingError as error:
+        raise _fail(error) from None
+    typer.echo(f"wrote {path}: replace every TODO, then run `briefing validate --strict`")
+
+
 def main() -> None:
     """Console entry point: no traceback ever reaches the user."""
     try:
