@@ -99,8 +99,13 @@ class OutputFolder:
         return data if isinstance(data, dict) else {}
 
     def write_manifest(self, name: str, manifest: dict[str, Any]) -> None:
-        text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        self.write(name, text.encode())
+        data = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        try:
+            if self.path(name).read_bytes() == data:
+                return  # nothing changed, nothing rewritten
+        except OSError:
+            pass
+        self.write(name, data)
 
     def up_to_date(self, manifest: dict[str, Any], names: list[str], digest: str) -> bool:
         """All outputs exist, are the bytes the manifest recorded, and share this digest."""

@@ -28,7 +28,7 @@ from briefing.render.context import entity_note_key, format_date
 SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 ASSETS = SHIPPED_TEMPLATES / "assets"
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>~&])")
 _MD_BLOCK_START = re.compile(r"^(#|>|[+=-]|\d+[.)])")
 
 
@@ -37,6 +37,11 @@ def md(text: object) -> str:
     flat = " ".join(str(text).split())
     escaped = _MD_INLINE.sub(r"\\\1", flat)
     return _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1), escaped)
+
+
+def cell(text: object) -> str:
+    """Escape untrusted text for a Markdown table cell: `md`, and pipes too."""
+    return md(text).replace("|", "\\|")
 
 
 def quoted(text: object) -> str:
@@ -104,7 +109,7 @@ def environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, quoted=quoted, date=format_date, emphasise=emphasise)
+    env.filters.update(md=md, cell=cell, quoted=quoted, date=format_date, emphasise=emphasise)
     return env
 
 

@@ -1,0 +1,160 @@
+"""`briefing build`: outputs, manifest, incremental rebuilds, exit codes, the lock."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefing.cli import app
+from briefing.writing import LOCK_NAME, OutputFolder
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+runner = CliRunner()
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    shutil.copytree(MINI, tmp_path / "mini")
+    return tmp_path / "mini" / "factbase"
+
+
+def build(*args: object) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["build", *map(str, args)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_writes_every_format_and_a_manifest(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, err = build("--facts", mini, "--out", out, "--jobs", 1)
+    assert code == 0, err
+    names = {"c2.md", "c2.html", "c2.fragment.html", "c2.pdf"}
+    assert names <= {p.name for p in out.iterdir()}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["outputs"]) == names
+    for name, entry in manifest["outputs"].items():
+        data = (out / name).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["size"] == len(data)
+    assert manifest["tool_version"]
+    assert len(manifest["factbase_digest"]) == 64
+
+
+def test_second_build_skips_everything(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build("--facts", mini, "--out", out, "--format", "md", "--format", "html")
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    code, stdout, err = build("--facts", mini, "--out", out, "--format", "md", "--format", "html")
+    assert code == 0
+    assert "0 built, 2 skipped" in err
+    assert "built " not in stdout
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_editing_a_fact_rebuilds_only_the_briefings_that_show_it(
+    mini: Path, tmp_path: Path
+) -> None:
+    (mini / "briefings" / "solo.yaml").write_text(_solo_briefing())
+    out = tmp_path / "out"
+    assert build("--facts", mini, "--out", out, "-f", "md")[0] == 0
+    facts = mini / "facts.yaml"
+    facts.write_text(
+        facts.read_text().replace(
+            "statement: Japan hosts about 54,000 US troops.",
+            "statement: Japan hosts roughly 54,000 US troops.",
+        )
+    )
+    code, stdout, err = build("--facts", mini, "--out", out, "-f", "md")
+    assert code == 0, err
+    assert "built   c2.md" in stdout
+    assert "skipped solo.md" in stdout
+    assert "roughly 54,000" in (out / "c2.md").read_text()
+
+
+def _solo_briefing() -> str:
+    return """\
+id: solo
+title: Solo
+subject: Only the headquarters
+topics: [c2]
+bluf:
+  - text: The ministers agreed on a joint force headquarters.
+    facts: [jfhq-agreed]
+  - text: The decision was reported after the talks.
+    facts: [jfhq-agreed]
+"""
+
+
+def test_force_rebuilds(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build("--facts", mini, "--out", out, "-f", "md")
+    code, _, err = build("--facts", mini, "--out", out, "-f", "md", "--force")
+    assert code == 0
+    assert "1 built, 0 skipped" in err
+
+
+def test_invalid_fact_base_exits_1_and_writes_nothing(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (mini / "facts.yaml").write_text((mini / "facts.yaml").read_text().replace("c2]", "nope]"))
+    code, _, err = build("--facts", mini, "--out", out)
+    assert code == 1
+    assert "unknown topic 'nope'" in err
+    assert not out.exists()
+
+
+def test_unknown_briefing_is_a_usage_error(mini: Path, tmp_path: Path) -> None:
+    code, _, err = build("nothing-here", "--facts", mini, "--out", tmp_path / "out")
+    assert code == 2
+    assert "unknown briefing nothing-here" in err
+
+
+def test_bad_marking_is_a_usage_error(mini: Path, tmp_path: Path) -> None:
+    code, _, err = build("--facts", mini, "--out", tmp_path / "o", "--marking", "TLP:PURPLE")
+    assert code == 2
+    assert "TLP:AMBER+STRICT" in err
+
+
+def test_marking_override_reaches_the_output(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, _ = build(
+        "--facts",
+        mini,
+        "--out",
+        out,
+        "-f",
+        "md",
+        "--marking",
+        "UNCLASSIFIED//FOR OFFICIAL USE ONLY|TLP:AMBER+STRICT",
+    )
+    assert code == 0
+    text = (out / "c2.md").read_text()
+    assert text.splitlines()[0] == "**UNCLASSIFIED//FOR OFFICIAL USE ONLY | TLP:AMBER+STRICT**"
+    assert text.rstrip().splitlines()[-1] == text.splitlines()[0]
+
+
+def test_a_held_lock_exits_4(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with OutputFolder(out):
+        code, _, err = build("--facts", mini, "--out", out, "-f", "md")
+    assert code == 4
+    assert "another build holds the lock" in err
+    assert (out / LOCK_NAME).exists()
+    assert not (out / "c2.md").exists()
+
+
+def test_a_failing_template_fails_its_target_only(mini: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html.j2").write_text("{{ doc.no_such_field }}\n")
+    out = tmp_path / "out"
+    code, _, err = build(
+        "--facts", mini, "--out", out, "-f", "md", "-f", "html", "--templates", templates
+    )
+    assert code == 3
+    assert "page.html.j2:1" in err
+    assert (out / "c2.md").exists()
+    assert not (out / "c2.html").exists()
