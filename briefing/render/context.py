@@ -243,7 +243,8 @@ def _entity_order(entity: Entity) -> tuple[str, str]:
 
 def _figure_text(qualifier: str, value: float, unit: str) -> str:
     prefix = "" if qualifier == "exactly" else f"{qualifier} "
-    return f"{prefix}{format_number(value)} {unit}"
+    singular = value == 1 and unit.endswith("s") and not unit.endswith("ss")
+    return f"{prefix}{format_number(value)} {unit[:-1] if singular else unit}"
 
 
 def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = None) -> DocumentView:
