@@ -4,16 +4,21 @@ Two phases, as in Pelican: everything is loaded, validated and rendered to Markd
 only then is anything written. A target's digest covers its rendered Markdown (which holds
 every fact, quote and source field it shows), the templates and CSS, the options and the
 tool version, so editing one fact rebuilds only the briefings that show it.
+
+PDFs are laid out in worker processes that import WeasyPrint once each, under a time limit
+and a memory bound per target: a PDF that hangs or balloons fails alone.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +28,6 @@ from briefing.checks import check
 from briefing.errors import BriefingError, InvalidInput, Problem, RenderError, UsageError
 from briefing.load import load_factbase
 from briefing.model import Briefing, FactBase, Marking
-from briefing.render.html import render_html
 from briefing.render.markdown import MarkdownDocument, render_markdown
 from briefing.render.templating import SHIPPED_TEMPLATES
 from briefing.writing import OutputFolder
@@ -32,6 +36,7 @@ Format = Literal["md", "html", "fragment", "pdf"]
 PdfVariant = Literal["ua", "a3b"]
 FORMATS: tuple[Format, ...] = ("md", "html", "fragment", "pdf")
 MANIFEST = "manifest.json"
+EDITIONS = "editions"
 
 
 def gather(root: Path) -> tuple[FactBase | None, list[Problem]]:
@@ -66,6 +71,10 @@ class Options:
     jobs: int = 1
     force: bool = False
     strict: bool = False
+    edition: str | None = None  # YYYY-MM-DD; None: the fact base's as-of date
+    wait_lock: float = 0.0
+    timeout: float = 300.0  # seconds per PDF target
+    memory_mib: int = 1024  # address-space bound per PDF worker
 
 
 def output_names(briefing_id: str, fmt: Format, variants: Iterable[str]) -> list[str]:
@@ -85,9 +94,24 @@ class Target:
 
     briefing: str
     fmt: Format
-    names: list[str]
+    names: list[str]  # stable names; each is also copied into the edition folder
     digest: str
     doc: MarkdownDocument
+
+    @property
+    def key(self) -> str:
+        return f"{self.briefing}.{self.fmt}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something a build did, for progress bars, log lines and JSON logs."""
+
+    kind: Literal["start", "built", "skipped", "failed", "finish"]
+    target: str = ""
+    detail: str = ""
+    seconds: float = 0.0
+    total: int = 0
 
 
 @dataclass
@@ -105,7 +129,7 @@ class Result:
         return RenderError.exit_code if self.failed else 0
 
 
-Report = Callable[[str, str, str], None]  # event, target, detail
+Report = Callable[[Event], None]
 
 
 def _digest(*parts: str | bytes) -> str:
@@ -127,6 +151,25 @@ def _template_digest(templates: Path | None) -> str:
     return _digest(*parts)
 
 
+def factbase_digest(fb: FactBase) -> str:
+    """Digest of every fact-base file and source file, for the manifest."""
+    files = sorted(fb.root.rglob("*.yaml"))
+    sources = [fb.source_bytes[s.id] or b"" for s in fb.sources]
+    return _digest(
+        *[str(p.relative_to(fb.root)) for p in files], *[p.read_bytes() for p in files], *sources
+    )
+
+
+def edition_of(fb: FactBase, options: Options) -> str:
+    """The edition date: `--edition` (validated) or the fact base's as-of date."""
+    if options.edition is None:
+        return fb.settings.as_of.isoformat()
+    try:
+        return dt.date.fromisoformat(options.edition).isoformat()
+    except ValueError:
+        raise UsageError(f"--edition {options.edition!r} is not a date; use YYYY-MM-DD") from None
+
+
 def plan(fb: FactBase, options: Options) -> list[Target]:
     """Every target asked for, with its input digest. Renders Markdown, nothing heavier."""
     wanted = options.briefings or tuple(b.id for b in fb.briefings)
@@ -136,16 +179,13 @@ def plan(fb: FactBase, options: Options) -> list[Target]:
         raise UsageError(f"unknown briefing {', '.join(unknown)}; known: {', '.join(known)}")
     shared = _template_digest(options.templates)
     targets = []
-    for briefing_id in wanted:
+    for briefing_id in dict.fromkeys(wanted):
         briefing: Briefing = known[briefing_id]
         doc = render_markdown(fb, briefing, marking=options.marking, templates=options.templates)
-        for fmt in options.formats:
+        for fmt in dict.fromkeys(options.formats):
+            pdf = fmt == "pdf"
             settings = json.dumps(
-                [
-                    fmt,
-                    options.paper if fmt == "pdf" else "",
-                    sorted(options.pdf_variants) if fmt == "pdf" else [],
-                ]
+                [fmt, options.paper if pdf else "", sorted(options.pdf_variants) if pdf else []]
             )
             digest = _digest(__version__, shared, settings, doc.text)
             names = output_names(briefing_id, fmt, options.pdf_variants)
@@ -156,99 +196,141 @@ def plan(fb: FactBase, options: Options) -> list[Target]:
 def _render_small(target: Target, templates: Path | None) -> dict[str, bytes]:
     if target.fmt == "md":
         return {target.names[0]: target.doc.text.encode()}
-    fragment = target.fmt == "fragment"
-    html = render_html(target.doc, fragment=fragment, templates=templates)
+    from briefing.render.html import render_html
+
+    html = render_html(target.doc, fragment=target.fmt == "fragment", templates=templates)
     return {target.names[0]: html.encode()}
 
 
-def _render_pdf_job(
-    html: str, variants: tuple[PdfVariant, ...], names: list[str]
-) -> dict[str, bytes]:
-    from briefing.render.pdf import render_pdf
-
-    pdfs = render_pdf(html, variants=variants)
-    return {name: pdfs[variant] for name, variant in zip(names, variants, strict=True)}
-
-
-def _worker_init() -> None:
-    from briefing.render.pdf import warm_up
-
-    warm_up()  # pay the WeasyPrint import once per worker, not once per PDF
-
-
 def build(options: Options, report: Report | None = None) -> Result:
-    """Build what changed; the others are skipped. Errors in one target spare the rest."""
+    """Build what changed; skip the rest. A failing target spares the others."""
     started = time.perf_counter()
-    say = report or (lambda event, target, detail: None)
+    say = report or (lambda event: None)
     fb, warnings = load_valid(options.factbase, strict=options.strict)
     result = Result(warnings=warnings)
-    with OutputFolder(options.out) as folder:
+    edition = edition_of(fb, options)
+    targets = plan(fb, options)
+    with OutputFolder(options.out, options.wait_lock) as folder:
         manifest = folder.read_manifest(MANIFEST)
-        fact_digest = _digest(
-            *[str(p) for p in sorted(fb.maps)],
-            *[p.read_bytes() for p in sorted(options.factbase.rglob("*.yaml"))],
-        )
-        targets = plan(fb, options)
-        todo: list[Target] = []
-        for target in targets:
-            key = f"{target.briefing}.{target.fmt}"
-            if not options.force and folder.up_to_date(manifest, target.names, target.digest):
-                result.skipped.append(key)
-                say("skipped", key, "up to date")
-            else:
-                todo.append(target)
         outputs: dict[str, dict[str, Any]] = dict(manifest.get("outputs", {}))
+        say(Event("start", total=len(targets)))
 
-        def record(target: Target, files: dict[str, bytes]) -> None:
+        def all_names(target: Target) -> list[str]:
+            return [*target.names, *(f"{EDITIONS}/{edition}/{n}" for n in target.names)]
+
+        def record(target: Target, files: dict[str, bytes], seconds: float) -> None:
             for name, data in files.items():
-                folder.write(name, data)
-                outputs[name] = {
+                entry = {
                     "briefing": target.briefing,
                     "format": target.fmt,
                     "inputs": target.digest,
                     "sha256": hashlib.sha256(data).hexdigest(),
                     "size": len(data),
                 }
-            key = f"{target.briefing}.{target.fmt}"
-            result.built.append(key)
-            say("built", key, ", ".join(files))
+                for path in (name, f"{EDITIONS}/{edition}/{name}"):
+                    folder.write(path, data)
+                    outputs[path] = entry
+            result.built.append(target.key)
+            say(Event("built", target.key, ", ".join(files), seconds))
 
         def fail(target: Target, error: BaseException) -> None:
-            key = f"{target.briefing}.{target.fmt}"
             detail = str(error) or type(error).__name__
             if isinstance(error, InvalidInput):
                 detail = "; ".join(str(p) for p in error.problems)
-            result.failed[key] = detail
-            say("failed", key, detail)
+            result.failed[target.key] = detail
+            say(Event("failed", target.key, detail))
 
-        pdf_targets = [t for t in todo if t.fmt == "pdf"]
+        todo: list[Target] = []
+        for target in targets:
+            if not options.force and folder.up_to_date(manifest, all_names(target), target.digest):
+                result.skipped.append(target.key)
+                say(Event("skipped", target.key, "up to date"))
+            else:
+                todo.append(target)
         for target in todo:
-            if target.fmt == "pdf":
-                continue
-            try:
-                record(target, _render_small(target, options.templates))
-            except (BriefingError, OSError) as error:
-                fail(target, error)
-        _build_pdfs(pdf_targets, options, record, fail)
+            if target.fmt != "pdf":
+                begun = time.perf_counter()
+                try:
+                    record(
+                        target,
+                        _render_small(target, options.templates),
+                        time.perf_counter() - begun,
+                    )
+                except (BriefingError, OSError) as error:
+                    fail(target, error)
+        _build_pdfs([t for t in todo if t.fmt == "pdf"], options, record, fail)
         folder.write_manifest(
             MANIFEST,
             {
                 "tool_version": __version__,
-                "factbase_digest": fact_digest,
+                "factbase_digest": factbase_digest(fb),
                 "outputs": dict(sorted(outputs.items())),
             },
         )
     result.seconds = time.perf_counter() - started
+    say(
+        Event(
+            "finish",
+            detail=f"{len(result.built)} built, {len(result.skipped)} skipped, "
+            f"{len(result.failed)} failed",
+            seconds=result.seconds,
+        )
+    )
     return result
+
+
+# --------------------------------------------------------------------------- PDF workers
+
+
+def _worker_init(memory_mib: int) -> None:
+    """Bound the worker's memory, then pay the WeasyPrint import once."""
+    import resource
+
+    limit = memory_mib * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or limit < hard:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    from briefing.render.pdf import warm_up
+
+    warm_up()
+
+
+class _TimedOut(Exception):
+    pass
+
+
+def _render_pdf_job(
+    html: str, variants: tuple[PdfVariant, ...], names: list[str], timeout: float
+) -> tuple[dict[str, bytes], float]:
+    """Runs in a worker: lay out once, write each variant, within the time limit."""
+    import signal
+
+    from briefing.render.pdf import render_pdf
+
+    def expire(signum: int, frame: object) -> None:
+        raise _TimedOut(f"PDF layout took longer than {timeout:g} s")
+
+    begun = time.perf_counter()
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        pdfs = render_pdf(html, variants=variants)
+    except MemoryError:
+        raise RenderError("PDF layout ran out of its memory bound") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    files = {name: pdfs[variant] for name, variant in zip(names, variants, strict=True)}
+    return files, time.perf_counter() - begun
 
 
 def _build_pdfs(
     targets: list[Target],
     options: Options,
-    record: Callable[[Target, dict[str, bytes]], None],
+    record: Callable[[Target, dict[str, bytes], float], None],
     fail: Callable[[Target, BaseException], None],
 ) -> None:
-    """Lay out PDFs, in worker processes when there are several and jobs allow it."""
+    """Lay out PDFs in worker processes, at most `jobs` at a time."""
     if not targets:
         return
     from briefing.render.pdf import pdf_html
@@ -259,23 +341,23 @@ def _build_pdfs(
             jobs.append((target, pdf_html(target.doc, options.paper, options.templates)))
         except BriefingError as error:
             fail(target, error)
-    variants = tuple(dict.fromkeys(options.pdf_variants))
-    workers = min(options.jobs, len(jobs))
-    if workers <= 1:
-        for target, html in jobs:
-            try:
-                record(target, _render_pdf_job(html, variants, target.names))
-            except (BriefingError, OSError) as error:
-                fail(target, error)
+    if not jobs:
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+    variants = tuple(dict.fromkeys(options.pdf_variants))
+    workers = max(1, min(options.jobs, len(jobs)))
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_worker_init, initargs=(options.memory_mib,)
+    ) as pool:
         futures = [
-            (target, pool.submit(_render_pdf_job, html, variants, target.names))
+            (target, pool.submit(_render_pdf_job, html, variants, target.names, options.timeout))
             for target, html in jobs
         ]
         for target, future in futures:
             try:
-                record(target, future.result())
+                files, seconds = future.result()
+                record(target, files, seconds)
+            except BrokenProcessPool:
+                fail(target, RenderError("the PDF worker died (out of memory or killed)"))
             except Exception as error:  # a worker's failure fails its target only
                 fail(target, error)
 

@@ -214,6 +214,11 @@ class PaperSize(StrEnum):
     letter = "letter"
 
 
+class LogFormatChoice(StrEnum):
+    text = "text"
+    json = "json"
+
+
 class Variant(StrEnum):
     ua = "ua"
     a3b = "a3b"
@@ -310,7 +315,39 @@ def build(
         bool, typer.Option("--force", help="Rebuild even what is up to date.")
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the build.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print timings too.")] = False,
+    log_format: Annotated[
+        LogFormatChoice,
+        typer.Option(
+            "--log-format",
+            help="text: a progress bar on a terminal, one line per target "
+            "elsewhere; json: one JSON object per event, e.g. --log-format json.",
+        ),
+    ] = LogFormatChoice.text,
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            "--edition",
+            help="Edition date; a copy goes to out/editions/DATE/, e.g. "
+            "--edition 2024-07-29. Default: the fact base's as-of date.",
+            show_default=False,
+        ),
+    ] = None,
+    wait_lock: Annotated[
+        float,
+        typer.Option(
+            "--wait-lock",
+            min=0,
+            help="Seconds to wait for another build's lock, e.g. --wait-lock 60; then exit 4.",
+        ),
+    ] = 0.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", min=1, help="Seconds one PDF may take before it fails, e.g. --timeout 120."
+        ),
+    ] = 300.0,
 ) -> None:
     """Render briefings to Markdown, HTML, fragment and PDF in the output folder.
 
@@ -319,6 +356,7 @@ def build(
     """
     from briefing.build import FORMATS, Options, default_jobs
     from briefing.build import build as run_build
+    from briefing.progress import Reporter
 
     options = Options(
         factbase=facts or default_factbase(),
@@ -332,27 +370,19 @@ def build(
         jobs=jobs or default_jobs(),
         force=force,
         strict=strict,
+        edition=edition,
+        wait_lock=wait_lock,
+        timeout=timeout,
     )
-
-    def report(event: str, target: str, detail: str) -> None:
-        if event == "failed":
-            typer.echo(f"failed  {target}: {detail}", err=True)
-        elif not quiet:
-            typer.echo(f"{event:<8}{target}" + (f"  ({detail})" if event == "built" else ""))
-
+    verbosity = 0 if quiet else 2 if verbose else 1
     try:
-        result = run_build(options, report)
+        with Reporter(log_format.value, verbosity) as reporter:
+            result = run_build(options, reporter)
     except BriefingError as error:
         raise _fail(error) from None
-    for warning in result.warnings:
-        if not quiet:
+    if verbosity:
+        for warning in result.warnings:
             typer.echo(str(warning), err=True)
-    summary = (
-        f"{len(result.built)} built, {len(result.skipped)} skipped, "
-        f"{len(result.failed)} failed in {result.seconds:.1f} s"
-    )
-    if not quiet or result.failed:
-        typer.echo(summary, err=True)
     raise typer.Exit(result.exit_code)
 
 

@@ -35,7 +35,8 @@ def test_build_writes_every_format_and_a_manifest(mini: Path, tmp_path: Path) ->
     names = {"c2.md", "c2.html", "c2.fragment.html", "c2.pdf"}
     assert names <= {p.name for p in out.iterdir()}
     manifest = json.loads((out / "manifest.json").read_text())
-    assert set(manifest["outputs"]) == names
+    edition = {f"editions/2024-07-28/{name}" for name in names}
+    assert set(manifest["outputs"]) == names | edition
     for name, entry in manifest["outputs"].items():
         data = (out / name).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
@@ -48,9 +49,9 @@ def test_second_build_skips_everything(mini: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build("--facts", mini, "--out", out, "--format", "md", "--format", "html")
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
-    code, stdout, err = build("--facts", mini, "--out", out, "--format", "md", "--format", "html")
+    code, stdout, _ = build("--facts", mini, "--out", out, "--format", "md", "--format", "html")
     assert code == 0
-    assert "0 built, 2 skipped" in err
+    assert "0 built, 2 skipped" in stdout
     assert "built " not in stdout
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
 
@@ -70,7 +71,7 @@ def test_editing_a_fact_rebuilds_only_the_briefings_that_show_it(
     )
     code, stdout, err = build("--facts", mini, "--out", out, "-f", "md")
     assert code == 0, err
-    assert "built   c2.md" in stdout
+    assert "built   c2.md" in stdout, stdout
     assert "skipped solo.md" in stdout
     assert "roughly 54,000" in (out / "c2.md").read_text()
 
@@ -92,9 +93,9 @@ bluf:
 def test_force_rebuilds(mini: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build("--facts", mini, "--out", out, "-f", "md")
-    code, _, err = build("--facts", mini, "--out", out, "-f", "md", "--force")
+    code, stdout, _ = build("--facts", mini, "--out", out, "-f", "md", "--force")
     assert code == 0
-    assert "1 built, 0 skipped" in err
+    assert "1 built, 0 skipped" in stdout
 
 
 def test_invalid_fact_base_exits_1_and_writes_nothing(mini: Path, tmp_path: Path) -> None:
@@ -151,10 +152,11 @@ def test_a_failing_template_fails_its_target_only(mini: Path, tmp_path: Path) ->
     templates.mkdir()
     (templates / "page.html.j2").write_text("{{ doc.no_such_field }}\n")
     out = tmp_path / "out"
-    code, _, err = build(
+    code, stdout, _ = build(
         "--facts", mini, "--out", out, "-f", "md", "-f", "html", "--templates", templates
     )
     assert code == 3
-    assert "page.html.j2:1" in err
+    assert "failed  c2.html" in stdout
+    assert "page.html.j2:1" in stdout
     assert (out / "c2.md").exists()
     assert not (out / "c2.html").exists()
