@@ -386,6 +386,46 @@ def build(
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def watch(
+    formats: Annotated[list[Fmt] | None, typer.Option(
+        "--format", "-f", help="Output format, repeatable, e.g. -f html. Default: all.",
+        show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder, e.g. --out site/.")]
+    = Path("out"),
+    facts: FactsOption = None,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="Your templates folder, e.g. --templates mytemplates/.",
+        show_default=False)] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="PDF worker processes, e.g. -j 2. Default: CPUs.",
+        show_default=False)] = None,
+) -> None:
+    """Rebuild what changed whenever a fact, source or template is saved (Ctrl-C stops)."""
+    from briefing.build import FORMATS, Options, default_jobs
+    from briefing.progress import Reporter
+    from briefing.watch import watch as run_watch
+
+    options = Options(
+        factbase=facts or default_factbase(),
+        out=out,
+        formats=tuple(f.value for f in formats) if formats else FORMATS,
+        templates=templates,
+        jobs=jobs or default_jobs(),
+    )
+
+    def on_problems(problems: list[Problem], message: str) -> None:
+        _print_problems(problems, as_json=False)
+        typer.echo(f"briefing: {message}", err=True)
+
+    typer.echo(f"watching {options.factbase} and the templates; Ctrl-C stops", err=True)
+    reporter = Reporter("text", 2)
+    try:
+        run_watch(options, reporter, on_problems)
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
 @app.command(name="list")
 def list_briefings(
     facts: FactsOption = None,
