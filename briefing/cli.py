@@ -388,18 +388,37 @@ def build(
 
 @app.command()
 def watch(
-    formats: Annotated[list[Fmt] | None, typer.Option(
-        "--format", "-f", help="Output format, repeatable, e.g. -f html. Default: all.",
-        show_default=False)] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder, e.g. --out site/.")]
-    = Path("out"),
+    formats: Annotated[
+        list[Fmt] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format, repeatable, e.g. -f html. Default: all.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder, e.g. --out site/.")
+    ] = Path("out"),
     facts: FactsOption = None,
-    templates: Annotated[Path | None, typer.Option(
-        "--templates", help="Your templates folder, e.g. --templates mytemplates/.",
-        show_default=False)] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="PDF worker processes, e.g. -j 2. Default: CPUs.",
-        show_default=False)] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Your templates folder, e.g. --templates mytemplates/.",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="PDF worker processes, e.g. -j 2. Default: CPUs.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Rebuild what changed whenever a fact, source or template is saved (Ctrl-C stops)."""
     from briefing.build import FORMATS, Options, default_jobs

@@ -24,8 +24,10 @@ from briefing.model import (
     Marking,
     Source,
     Timing,
+    Watch,
 )
 
+CONTEXT_TOPIC = "context"
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -119,18 +121,21 @@ class JudgmentView:
 
 @dataclass
 class SectionView:
-    """One topic briefing's content, also reused as a part of the read-ahead."""
+    """One topic briefing's content, also a part (or the shared context) of the read-ahead."""
 
-    briefing: Briefing
+    title: str
+    briefing: Briefing | None
     facts: list[FactView]
     background: list[FactView]
     positions: list[FactView]
-    agreed: list[FactView]
-    expected: list[FactView]
+    agreed: list[FactView]  # reported after the talks as agreed or announced
+    expected: list[FactView]  # previewed before the talks
+    expected_next: list[FactView]  # expectations that post-talks reports give
     figures: list[FigureRow]
     people: list[Entity]
     discrepancies: list[DiscrepancyView]
     judgments: list[JudgmentView]
+    watch: list[Watch]
 
 
 @dataclass
@@ -149,7 +154,7 @@ class DocumentView:
     keywords: list[str]
     main: SectionView
     parts: list[SectionView]
-    context: list[FactView]
+    context: SectionView | None
     timeline: list[DatedRow]
     index: list[tuple[Entity, list[str]]]
     sources: list[Source]
@@ -160,10 +165,9 @@ class DocumentView:
     def all_facts(self) -> list[FactView]:
         """Every fact the document states, in order, without repeats."""
         seen: dict[str, FactView] = {}
-        for view in [*self.context, *self.main.facts]:
-            seen.setdefault(view.id, view)
-        for part in self.parts:
-            for view in part.facts:
+        sections = [self.context] if self.context else []
+        for section in [*sections, self.main, *self.parts]:
+            for view in section.facts:
                 seen.setdefault(view.id, view)
         return list(seen.values())
 
@@ -187,18 +191,22 @@ class _Builder:
         return [f for f in self.fb.facts if wanted.intersection(f.topics) or f.id in extra]
 
     def section(
-        self, briefing: Briefing, exclude_topics: frozenset[str] = frozenset()
+        self,
+        title: str,
+        facts: list[Fact],
+        topics: set[str],
+        briefing: Briefing | None = None,
+        shown_discrepancies: set[str] | None = None,
     ) -> SectionView:
-        facts = [
-            self.fact_view(f)
-            for f in self.facts_for(briefing)
-            if not exclude_topics.issuperset(f.topics) or f.id in briefing.facts
-        ]
-        agreed, expected, background, positions = [], [], [], []
-        for view in facts:
-            kind = view.fact.kind
-            if kind is FactKind.AGREED or (kind is FactKind.PLAN and view.timing is Timing.REPORT):
+        """Sort facts into the sections analysts expect; skip discrepancies already shown."""
+        views = [self.fact_view(f) for f in facts]
+        agreed, expected, expected_next, background, positions = [], [], [], [], []
+        for view in views:
+            kind, reported = view.fact.kind, view.timing is Timing.REPORT
+            if kind is FactKind.AGREED or (kind is FactKind.PLAN and reported):
                 agreed.append(view)
+            elif kind is FactKind.EXPECTATION and reported:
+                expected_next.append(view)
             elif kind in (FactKind.EXPECTATION, FactKind.PLAN):
                 expected.append(view)
             elif kind in (FactKind.POSITION, FactKind.QUOTATION):
@@ -207,33 +215,40 @@ class _Builder:
                 background.append(view)
         figures = [
             FigureRow(figure.label, _figure_text(figure.qualifier, figure.value, figure.unit), v)
-            for v in facts
+            for v in views
             for figure in v.fact.figures
         ]
-        fact_ids = {v.id for v in facts}
+        fact_ids = {v.id for v in views}
         people_ids: list[str] = []
-        for view in facts:
+        for view in views:
             for ident in [*view.fact.entities, *([view.fact.speaker] if view.fact.speaker else [])]:
                 if ident not in people_ids:
                     people_ids.append(ident)
         people = sorted((self.index.entities[i] for i in people_ids), key=_entity_order)
-        topics = set(briefing.topics)
-        discrepancies = [
-            DiscrepancyView(d, tuple((v.says, self.citations(v.citations)) for v in d.variants))
-            for d in self.fb.discrepancies
-            if topics.intersection(d.topics) or fact_ids.intersection(d.facts)
-        ]
+        shown = shown_discrepancies if shown_discrepancies is not None else set()
+        discrepancies = []
+        for d in self.fb.discrepancies:
+            if d.id in shown or not (
+                topics.intersection(d.topics) or fact_ids.intersection(d.facts)
+            ):
+                continue
+            shown.add(d.id)
+            variants = tuple((v.says, self.citations(v.citations)) for v in d.variants)
+            discrepancies.append(DiscrepancyView(d, variants))
         return SectionView(
+            title=title,
             briefing=briefing,
-            facts=facts,
+            facts=views,
             background=background,
             positions=positions,
             agreed=agreed,
             expected=expected,
+            expected_next=expected_next,
             figures=figures,
             people=people,
             discrepancies=discrepancies,
-            judgments=[JudgmentView(j) for j in briefing.judgments],
+            judgments=[JudgmentView(j) for j in briefing.judgments] if briefing else [],
+            watch=list(briefing.watch) if briefing else [],
         )
 
 
@@ -251,13 +266,37 @@ def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = No
     """The view one briefing's templates render; `marking` overrides every other marking."""
     builder = _Builder(fb)
     index = builder.index
-    parts = [builder.section(index.briefings[i], frozenset({"context"})) for i in briefing.includes]
-    main = builder.section(briefing)
-    context: list[FactView] = []
-    if parts:
-        context = [builder.fact_view(f) for f in fb.facts if "context" in f.topics]
-    views = {v.id: v for v in [*context, *main.facts, *(v for p in parts for v in p.facts)]}
-    for ident in _referenced_facts(briefing, parts):
+    main = builder.section(
+        briefing.title, builder.facts_for(briefing), set(briefing.topics), briefing
+    )
+    context: SectionView | None = None
+    parts: list[SectionView] = []
+    if briefing.includes:
+        # A read-ahead shows each fact and discrepancy once: shared context first, then the
+        # first part that needs it.
+        shown_facts: set[str] = {v.id for v in main.facts}
+        shown_discrepancies: set[str] = {d.discrepancy.id for d in main.discrepancies}
+        shared = [f for f in fb.facts if CONTEXT_TOPIC in f.topics and f.id not in shown_facts]
+        context = builder.section(
+            "Shared context", shared, {CONTEXT_TOPIC}, None, shown_discrepancies
+        )
+        shown_facts |= {f.id for f in shared}
+        for ident in briefing.includes:
+            part_briefing = index.briefings[ident]
+            facts = [f for f in builder.facts_for(part_briefing) if f.id not in shown_facts]
+            shown_facts |= {f.id for f in facts}
+            parts.append(
+                builder.section(
+                    part_briefing.title,
+                    facts,
+                    set(part_briefing.topics),
+                    part_briefing,
+                    shown_discrepancies,
+                )
+            )
+    sections = [*([context] if context else []), main, *parts]
+    views = {v.id: v for section in sections for v in section.facts}
+    for ident in _referenced_facts(briefing, [p.briefing for p in parts if p.briefing]):
         if ident not in views:
             views[ident] = builder.fact_view(index.facts[ident])
     timeline = sorted(
@@ -269,21 +308,22 @@ def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = No
         key=lambda row: (row.sort_key, row.what),
     )
     cited_sources = {c.source for v in views.values() for c in v.fact.citations}
-    for part in [main, *parts]:
-        for disc in part.discrepancies:
+    for section in sections:
+        for disc in section.discrepancies:
             cited_sources.update(c.source for v in disc.discrepancy.variants for c in v.citations)
     sources = [s for s in fb.sources if s.id in cited_sources]
     entity_sections: dict[str, list[str]] = {}
-    for part in parts or [main]:
-        for entity in part.people:
-            entity_sections.setdefault(entity.id, []).append(part.briefing.title)
+    for section in sections:
+        for entity in section.people:
+            entity_sections.setdefault(entity.id, []).append(section.title)
     entity_index = [
         (index.entities[i], titles)
         for i, titles in sorted(entity_sections.items(), key=lambda kv: index.entities[kv[0]].name)
     ]
     keywords = [index.topics[t].title for t in briefing.topics if t in index.topics]
-    for part in parts:
-        keywords += [index.topics[t].title for t in part.briefing.topics if t in index.topics]
+    for ident in briefing.includes:
+        topics = index.briefings[ident].topics
+        keywords += [index.topics[t].title for t in topics if t in index.topics]
     return DocumentView(
         id=briefing.id,
         title=briefing.title,
@@ -332,9 +372,9 @@ def entity_note_key(entity: Entity) -> str:
     return f"who-{entity.id}"
 
 
-def _referenced_facts(briefing: Briefing, parts: list[SectionView]) -> list[str]:
+def _referenced_facts(briefing: Briefing, parts: list[Briefing]) -> list[str]:
     found: list[str] = []
-    for b in [briefing, *(p.briefing for p in parts)]:
+    for b in [briefing, *parts]:
         found += [ident for item in b.bluf for ident in item.facts]
         found += [ident for item in b.judgments for ident in item.facts]
         found += [ident for item in b.watch for ident in item.facts]

@@ -45,8 +45,14 @@ def cell(text: object) -> str:
 
 
 def quoted(text: object) -> str:
-    """A verbatim quote, escaped, between typographic quotation marks."""
-    return f"“{md(text)}”"
+    """A verbatim quote, escaped, between typographic quotation marks.
+
+    A quote that already opens or closes with a quotation mark keeps its own.
+    """
+    body = md(text)
+    opening = "" if body[:1] in "“\"‘'" else "“"
+    closing = "" if body[-1:] in "”\"’'" else "”"
+    return f"{opening}{body}{closing}"
 
 
 def emphasise(text: str, term: str) -> str:
