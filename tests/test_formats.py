@@ -110,10 +110,15 @@ def html_text(path: Path) -> str:
 
 @functools.cache
 def pdf_body_text(pdf: Path) -> str:
-    """pdftotext of the page area (running header and footer cropped off), all pages."""
+    """pdftotext of the page area (running header and footer cropped off), all pages.
+
+    `-raw` (content-stream order, which WeasyPrint writes in document order): the default
+    reading-order mode "dehyphenates", joining "Air-to-" at a line end and "Air" on the
+    next line into "Air-toAir", a word the document never printed.
+    """
     width, height = (float(v) for v in tools.pdfinfo(pdf)["Page size"].split()[0:3:2])
     crop = int(CROP_PT)
-    cmd = ["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", str(crop),
+    cmd = ["pdftotext", "-enc", "UTF-8", "-raw", "-x", "0", "-y", str(crop),
            "-W", str(int(width) + 1), "-H", str(int(height) - 2 * crop), str(pdf), "-"]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=120)
     if proc.returncode != 0:

@@ -20,7 +20,7 @@ import pytest
 from briefing.build import Options, build
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Route
+    from playwright.sync_api import Page, Route, ViewportSize
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +28,9 @@ REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "mini"
 SHIPPED_IDS = sorted(p.stem for p in (REPO / "factbase" / "briefings").glob("*.yaml"))
 
-# Wider than the viewport below, so `margin: auto` resolves to 0 in every host: a used
-# auto margin depends on the host's width, which the host may legitimately choose.
-VIEWPORT = {"width": 640, "height": 900}
+# Narrower than the briefing's max-width, so its `margin: auto` resolves to 0 in every host:
+# a used auto margin depends on the host's width, which the host may legitimately choose.
+VIEWPORT: ViewportSize = {"width": 640, "height": 900}
 
 PROPERTIES = [
     "display",
@@ -131,7 +131,8 @@ STYLES_JS = """
 
 def styles(page: Page, selector: str) -> list[tuple[str, dict[str, str]]]:
     """(element path, computed style) of every element a selector matches, in DOM order."""
-    return [tuple(x) for x in page.evaluate(STYLES_JS, [selector, PROPERTIES])]  # type: ignore[misc]
+    found: list[list[Any]] = page.evaluate(STYLES_JS, [selector, PROPERTIES])
+    return [(path, style) for path, style in found]
 
 
 def fragment_selector(briefing_id: str) -> str:
@@ -268,11 +269,15 @@ IDS_JS = """
   })),
   links: Object.fromEntries(rootIds.map(r => {
     const root = document.getElementById(r);
-    const refs = [...root.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute('href').slice(1));
+    const refs = [...root.querySelectorAll('a[href^="#"]')]
+      .map(a => a.getAttribute('href').slice(1));
     for (const attr of ['aria-labelledby', 'aria-describedby', 'aria-controls', 'for']) {
-      for (const e of root.querySelectorAll(`[${attr}]`)) refs.push(...e.getAttribute(attr).split(/\\s+/));
+      for (const e of root.querySelectorAll(`[${attr}]`)) {
+        refs.push(...e.getAttribute(attr).split(/\\s+/));
+      }
     }
-    return [r, refs.filter(id => id && !(root.id === id || root.querySelector(`[id="${CSS.escape(id)}"]`)))];
+    const inside = id => root.id === id || root.querySelector(`[id="${CSS.escape(id)}"]`);
+    return [r, refs.filter(id => id && !inside(id))];
   })),
   outsideLinks: Object.fromEntries(rootIds.map(r =>
     [r, [...document.getElementById(r).querySelectorAll('a[href]')]

@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -143,7 +144,7 @@ def test_fragment_in_a_minimal_host_page_is_valid_html(
 
 
 def axe_violations(page: Page, context: Any = None) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
     results = Axe().run(page, context=context)
     return [
@@ -223,7 +224,7 @@ def test_page_is_english_with_one_main_and_one_h1(opened: dict[str, Any]) -> Non
 def test_heading_levels_start_at_h1_and_never_skip(opened: dict[str, Any]) -> None:
     levels = [level for level, _, _ in opened["headings"]]
     assert levels[0] == 1
-    skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
     assert skips == []
 
 

@@ -183,6 +183,17 @@ class PageText:
         ]
         return sorted(lines, key=lambda line: (round(line.y1, 1), line.x0))
 
+    def body_rows(self) -> list[str]:
+        """The page area as visual rows, top to bottom: a table row's cells are one row."""
+        rows: list[list[Line]] = []
+        for line in sorted(self.body_lines(), key=lambda ln: ln.y0):
+            middle = (line.y0 + line.y1) / 2
+            if rows and any(other.y0 < middle < other.y1 for other in rows[-1]):
+                rows[-1].append(line)
+            else:
+                rows.append([line])
+        return [norm(" ".join(ln.text for ln in sorted(row, key=lambda ln: ln.x0))) for row in rows]
+
     def has_lines(self, text: str) -> bool:
         """Whether `text` is exactly one or more whole consecutive lines of one block."""
         want = norm(text)
@@ -530,9 +541,9 @@ def test_no_heading_stranded_at_the_foot_of_a_page(
     }
     stranded = []
     for page in pages[:-1]:
-        lines = page.body_lines()
+        rows = page.body_rows()
         for k in (1, 2, 3):  # a heading may wrap over a few lines
-            tail = norm(" ".join(line.text for line in lines[-k:]))
+            tail = norm(" ".join(rows[-k:]))
             if tail in headings:
                 stranded.append(f"page {page.number}: {tail!r} is the last line of the page body")
                 break
