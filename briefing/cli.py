@@ -348,6 +348,15 @@ def build(
             "--timeout", min=1, help="Seconds one PDF may take before it fails, e.g. --timeout 120."
         ),
     ] = 300.0,
+    memory: Annotated[
+        int,
+        typer.Option(
+            "--memory",
+            min=64,
+            help="MiB of address space one PDF worker may use before its "
+            "target fails, e.g. --memory 2048.",
+        ),
+    ] = 1024,
 ) -> None:
     """Render briefings to Markdown, HTML, fragment and PDF in the output folder.
 
@@ -373,6 +382,7 @@ def build(
         edition=edition,
         wait_lock=wait_lock,
         timeout=timeout,
+        memory_mib=memory,
     )
     verbosity = 0 if quiet else 2 if verbose else 1
     try:
