@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -106,12 +107,28 @@ class Provenance:
         }
 
     def spans(self, citation: Citation) -> list[tuple[int, int]]:
-        """Every span of the original source text that the quote matches."""
+        """Every span of the original source text that the quote matches, in whole words."""
         norm = self.normalised.get(citation.source)
         if norm is None:
             return []
         needle = normalise_quote(citation.quote)
-        return [norm.original_span(s, s + len(needle)) for s in find_all(norm.text, needle)]
+        return [
+            norm.original_span(s, s + len(needle))
+            for s in find_all(norm.text, needle)
+            if not _cut_word(norm.text, s, s + len(needle))
+        ]
+
+    def cut_word(self, citation: Citation) -> str | None:
+        """The source word a quote cuts, when it is only found by cutting one ("troo")."""
+        norm = self.normalised.get(citation.source)
+        if norm is None:
+            return None
+        needle = normalise_quote(citation.quote)
+        for start in find_all(norm.text, needle):
+            cut = _cut_word(norm.text, start, start + len(needle))
+            if cut:
+                return cut
+        return None
 
     def closest(self, citation: Citation) -> tuple[str, int, float]:
         """The source passage nearest to a quote that was not found: text, line, score."""
@@ -156,6 +173,32 @@ class Provenance:
                 source.id, counted, cited, tuple(uncited), len(citing[source.id])
             )
         return result
+
+
+def _word_char(char: str) -> bool:
+    """A letter or digit of a script that separates words (not CJK, which needs no spaces)."""
+    return char.isalnum() and unicodedata.east_asian_width(char) not in ("W", "F")
+
+
+def _cut_word(text: str, start: int, end: int) -> str | None:
+    """The word of `text` that the span [start, end) cuts at either edge, if any.
+
+    A quote is a passage of whole words: "U.S. troo" for "U.S. troops", or "54,00" for
+    "54,000", is a substring of the source but not what the source says.
+    """
+    edges = []
+    if 0 < start < len(text) and _word_char(text[start - 1]) and _word_char(text[start]):
+        edges.append(start)
+    if 0 < end < len(text) and _word_char(text[end - 1]) and _word_char(text[end]):
+        edges.append(end)
+    if not edges:
+        return None
+    first = last = edges[0]  # widen to the whole token for the message: "54,000", not "000"
+    while first > 0 and not text[first - 1].isspace():
+        first -= 1
+    while last < len(text) and not text[last].isspace():
+        last += 1
+    return text[first:last]
 
 
 # --------------------------------------------------------------------------- the checks
@@ -300,13 +343,29 @@ def _quotes(report: _Reporter, provenance: Provenance) -> None:
         cit = site.citation
         if cit.source not in provenance.normalised or provenance.spans(cit):
             continue
-        passage, line, score = provenance.closest(cit)
         source = next(s for s in report.fb.sources if s.id == cit.source)
+        cut = provenance.cut_word(cit)
+        if cut is not None:
+            report.at(
+                site.key,
+                (*site.path, "quote"),
+                "quote-cuts-word",
+                f'{site.owner}: quote cuts the word "{cut}" of {source.file}: '
+                f'"{shorten(cit.quote, 80)}"',
+                "start and end the quote on whole words, as the source has them",
+            )
+            continue
+        passage, line, score = provenance.closest(cit)
         hint = (
             f'closest passage, line {line} ({score:.0f}% alike): "{shorten(passage, 120)}"'
             if passage
             else "copy the passage from the source exactly"
         )
+        if ("…" in cit.quote or "..." in cit.quote) and passage:
+            hint = (
+                "an ellipsis marks an omission, so the quote is not verbatim: cite each "
+                f"unbroken passage as its own citation; {hint}"
+            )
         report.at(
             site.key,
             (*site.path, "quote"),

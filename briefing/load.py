@@ -35,6 +35,7 @@ from briefing.model import (
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NODES = 500_000
+MAX_DEPTH = 64  # libyaml's composer recurses in C: very deep nesting would crash the process
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
@@ -62,6 +63,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.nodes = 0
         self.lines: list[str] = []
+        self.text = ""
 
     def problem(self, line: int, column: int, code: str, message: str, hint: str) -> None:
         self.problems.append(Problem(self.map.file, line, column, code, message, hint))
@@ -100,6 +102,7 @@ class _Reader:
             return None
         text = self._decode(raw)
         self.lines = text.splitlines() if text is not None else []
+        self.text = text or ""
         if text is None:
             return None
         if not text.strip() or all(
@@ -117,7 +120,7 @@ class _Reader:
             return None
         try:
             documents = list(yaml.compose_all(text, Loader=_LOADER))
-        except yaml.MarkedYAMLError as error:
+        except yaml.YAMLError as error:
             self._yaml_error(error)
             return None
         if len(documents) != 1:
@@ -158,7 +161,12 @@ class _Reader:
             return None
 
     def _events_are_safe(self, text: str) -> bool:
-        """Reject anchors, aliases and foreign tags before composing anything."""
+        """Reject anchors, aliases, foreign tags, deep nesting and too many values.
+
+        All from the event stream, before anything is composed or expanded.
+        """
+        depth = 0
+        nodes = 0
         try:
             for event in yaml.parse(text, Loader=_LOADER):
                 mark = event.start_mark
@@ -182,20 +190,65 @@ class _Reader:
                         "remove the tag; plain YAML values only",
                     )
                     return False
-        except yaml.MarkedYAMLError as error:
+                if isinstance(event, yaml.NodeEvent):
+                    nodes += 1
+                    if nodes > MAX_NODES:
+                        raise _TooBig
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        self.problem(
+                            mark.line + 1,
+                            mark.column + 1,
+                            "yaml-too-deep",
+                            f"nesting is deeper than {MAX_DEPTH} levels",
+                            "flatten the structure",
+                        )
+                        return False
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
+        except yaml.YAMLError as error:
             self._yaml_error(error)
             return False
         return True
 
-    def _yaml_error(self, error: yaml.MarkedYAMLError) -> None:
-        mark = error.problem_mark or error.context_mark
+    def _yaml_error(self, error: yaml.YAMLError) -> None:
+        if isinstance(error, yaml.reader.ReaderError):
+            self._reader_error(error)
+            return
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(p for p in (error.context, error.problem) if p)
+        what = " ".join(
+            str(p) for p in (getattr(error, "context", None), getattr(error, "problem", None)) if p
+        ) or str(error)
         hint = "fix the YAML syntax here"
         source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "tab" in what:
             hint = "indent with spaces, not tabs"
         self.problem(line, column, "yaml-syntax", f"YAML syntax: {what}", hint)
+
+    def _reader_error(self, error: yaml.reader.ReaderError) -> None:
+        """A character YAML does not allow (a control character, say), located.
+
+        libyaml reports the offset in the UTF-8 bytes and the code point as an int; the pure
+        Python reader the offset in characters and the character itself.
+        """
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        text = self.text
+        if isinstance(error.character, int):
+            before = text.encode("utf-8")[: error.position].decode("utf-8", "replace")
+        else:
+            before = text[: error.position]
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        self.problem(
+            line,
+            column,
+            "yaml-character",
+            f"character U+{code:04X} is not allowed in YAML",
+            "delete it; to keep a control character, write it as an escape such as "
+            "\\x07 in a double-quoted string",
+        )
 
     def _convert(self, node: yaml.Node, path: Path_) -> Any:
         self.nodes += 1
@@ -228,12 +281,18 @@ class _Reader:
             return [self._convert(item, (*path, i)) for i, item in enumerate(node.value)]
         try:
             return _SCALARS.construct_object(node)
-        except (yaml.constructor.ConstructorError, ValueError) as error:
+        except (yaml.YAMLError, ValueError, LookupError, TypeError, ArithmeticError) as error:
+            # `!!bool maybe` raises KeyError, `!!int ""` IndexError: every one is a bad value
+            reason = (
+                str(error)
+                if isinstance(error, yaml.YAMLError | ValueError)
+                else f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}"
+            )
             self.problem(
                 node.start_mark.line + 1,
                 node.start_mark.column + 1,
                 "yaml-value",
-                f"cannot read value: {error}",
+                f"cannot read value: {reason}",
                 "write a real date as YYYY-MM-DD"
                 if node.tag.endswith(":timestamp")
                 else "quote the value to keep it as text",

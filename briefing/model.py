@@ -87,6 +87,11 @@ class Reliability(StrEnum):
     E = "E"  # unreliable
     F = "F"  # reliability cannot be judged
 
+    @property
+    def meaning(self) -> str:
+        """The grade in words, e.g. C → fairly reliable."""
+        return RELIABILITY_MEANING[self.value]
+
 
 RELIABILITY_MEANING = {
     "A": "completely reliable",

@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 from briefing.errors import LockHeld, RenderError, UsageError
 
 LOCK_NAME = ".briefing.lock"
+_TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # what `write` names its temporary files
 
 
 class OutputFolder:
@@ -51,7 +53,15 @@ class OutputFolder:
                     ) from None
                 time.sleep(0.1)
         self._lock_fd = fd
+        self._remove_stale_temporaries()
         return self
+
+    def _remove_stale_temporaries(self) -> None:
+        """Delete temporary files a killed build left behind; under the lock, none is live."""
+        for temp in self.root.rglob(".*.tmp"):
+            if _TEMP_FILE.match(temp.name) and temp.is_file() and not temp.is_symlink():
+                with contextlib.suppress(OSError):
+                    temp.unlink()
 
     def __exit__(
         self,
@@ -66,8 +76,11 @@ class OutputFolder:
 
     def path(self, name: str) -> Path:
         """The final path of an output; nothing may leave the output folder."""
+        root = self.root.resolve()
+        if "\0" in name:
+            raise UsageError(f"refusing to write {name!r}: a file name holds no NUL byte")
         candidate = (self.root / name).resolve()
-        if not candidate.is_relative_to(self.root.resolve()) or name.startswith(("/", "\\")):
+        if not candidate.is_relative_to(root) or candidate == root or name.startswith(("/", "\\")):
             raise UsageError(f"refusing to write {name!r} outside {self.root}")
         return candidate
 

@@ -146,7 +146,7 @@ def test_markdown_shows_every_fact_bluf_and_judgment(shipped_out: Path, briefing
 
 
 @every_briefing
-@pytest.mark.parametrize("name", ["{}.html", "{}.fragment.html"])
+@pytest.mark.parametrize("name", ["{}.html", "{}.fragment.html"], ids=["page", "fragment"])
 def test_html_shows_every_fact_bluf_and_judgment(
     shipped_out: Path, briefing_id: str, name: str
 ) -> None:
@@ -155,7 +155,7 @@ def test_html_shows_every_fact_bluf_and_judgment(
 
 
 @every_briefing
-@pytest.mark.parametrize("name", ["{}.pdf", "{}.pdfa.pdf"])
+@pytest.mark.parametrize("name", ["{}.pdf", "{}.pdfa.pdf"], ids=["ua", "a3b"])
 def test_pdf_shows_every_fact_bluf_and_judgment(
     shipped_out: Path, briefing_id: str, name: str, pdf_tools: None
 ) -> None:
@@ -178,6 +178,26 @@ def test_marking_in_every_format(shipped_out: Path, briefing_id: str, pdf_tools:
         pages = tools.pdftotext_pages(shipped_out / name)
         assert all(banner in page for page in pages), name
         assert f"Handling: {banner}" in " ".join(pages[0].split()), name
+
+
+@every_briefing
+def test_no_markdown_escape_shows_in_html_or_pdf(
+    shipped_out: Path, briefing_id: str, pdf_tools: None
+) -> None:
+    """A backslash the reader sees is a Markdown escape that did not apply (e.g. `\\7.2`)."""
+    if any("\\" in p.read_text("utf-8") for p in FACTBASE.rglob("*.yaml")):
+        pytest.skip("the fact base itself holds a backslash")
+    texts = {
+        name: html_text(shipped_out / name)
+        for name in (f"{briefing_id}.html", f"{briefing_id}.fragment.html")
+    }
+    for name in (f"{briefing_id}.pdf", f"{briefing_id}.pdfa.pdf"):
+        texts[name] = pdf_body_text(shipped_out / name)
+    shown = {
+        name: [m.group() for m in re.finditer(r".{0,25}\\.{0,25}", text)]
+        for name, text in texts.items()
+    }
+    assert {name: found for name, found in shown.items() if found} == {}
 
 
 # ----------------------------------------------------------------- determinism

@@ -63,6 +63,8 @@ ul { list-style: square; }
 a { color: purple; }
 #background { display: none; }
 """
+# A host that sizes its own text in rem, as many intranet themes do (1rem = 10px).
+ROOT_FONT_CSS = "html { font-size: 62.5%; } body { font-size: 1.6rem; }"
 
 # Host content: elements and the unprefixed ids a briefing without id prefixes would use.
 HOST_CONTENT = """
@@ -105,6 +107,7 @@ def visit(page: Page, html_file: Path) -> Visit:
             route.abort()
 
     page.set_viewport_size(VIEWPORT)
+    page.unroute("**/*")  # a page visited before keeps no old handler
     page.route("**/*", handle)
     page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: seen.errors.append(str(e)))
@@ -204,7 +207,8 @@ def fragments(
 @pytest.fixture(scope="module")
 def pages(fragments: list[Fragment], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """alone-<id>: one fragment in a neutral page; hostile: host content and both fragments;
-    host-only: the hostile page without the fragments."""
+    host-only: the hostile page without the fragments; root-font: both fragments in a page
+    that sets its root font size."""
     folder = tmp_path_factory.mktemp("hosts")
     files: dict[str, str] = {
         f"alone-{f.id}": page_html(f.html, title=f"Neutral host for {f.id}") for f in fragments
@@ -212,6 +216,7 @@ def pages(fragments: list[Fragment], tmp_path_factory: pytest.TempPathFactory) -
     both = "\n".join(f.html for f in fragments)
     files["hostile"] = page_html(f"{HOST_CONTENT}\n{both}\n{HOST_AFTER}", HOSTILE_CSS)
     files["host-only"] = page_html(f"{HOST_CONTENT}\n{HOST_AFTER}", HOSTILE_CSS)
+    files["root-font"] = page_html(f"{HOST_CONTENT}\n{both}\n{HOST_AFTER}", ROOT_FONT_CSS)
     paths = {}
     for name, html in files.items():
         paths[name] = folder / f"{name}.html"
@@ -227,11 +232,12 @@ def test_the_two_fragments_are_different_briefings(fragments: list[Fragment]) ->
     assert fragments[0].html != fragments[1].html
 
 
+@pytest.mark.parametrize("host", ["hostile", "root-font"])
 def test_host_css_does_not_change_a_fragment(
-    fragments: list[Fragment], pages: dict[str, Path], page: Page
+    host: str, fragments: list[Fragment], pages: dict[str, Path], page: Page
 ) -> None:
     hosted = {}
-    visit(page, pages["hostile"])
+    visit(page, pages[host])
     for f in fragments:
         hosted[f.id] = styles(page, fragment_selector(f.id))
     differences = []

@@ -106,6 +106,10 @@ def test_markdown_is_tidy_github_flavoured(briefing_id: str) -> None:
     assert "\t" not in text
     assert "\n\n\n" not in text  # never two blank lines in a row
     assert "\r" not in text
+    # CommonMark escapes only ASCII punctuation: a backslash before anything else (`\7.2`)
+    # is printed as a literal backslash in the HTML and the PDF.
+    dead = [m.group() for m in re.finditer(r".{0,20}\\[^!-/:-@\[-`{-~\n].{0,20}", text)]
+    assert dead == [], f"backslashes that escape nothing and will be shown: {dead}"
     for n, line in enumerate(lines, 1):
         if line.startswith("#"):  # ATX headings: blank line around, one space after the hashes
             assert re.fullmatch(r"#{1,6} \S.*", line), f"line {n}: {line!r}"

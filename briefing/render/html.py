@@ -116,6 +116,15 @@ PARSER = _parser()
 # --------------------------------------------------------------------------- documents
 
 
+def _name_tables(tokens: list[Token]) -> None:
+    """Class each table by its first header (`bf-table-variant`), so CSS can size columns."""
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            header = next((t for t in tokens[index:] if t.type == "inline" and t.content), None)
+            if header is not None:
+                token.attrSet("class", f"bf-table-{slug(header.content)}")
+
+
 @dataclass(frozen=True)
 class HtmlBody:
     """The briefing body as HTML, split where the contents list goes, and its headings."""
@@ -129,6 +138,7 @@ def body_html(doc: MarkdownDocument) -> HtmlBody:
     """Markdown body → HTML, with the heading list for a table of contents."""
     env: dict[str, Any] = {"docId": doc.view.id}
     tokens = PARSER.parse(doc.body, env)
+    _name_tables(tokens)
     split = next(
         (i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"),
         len(tokens),
@@ -164,5 +174,5 @@ def render_html(
         head_html=body.head,
         rest_html=body.rest,
         toc=toc,
-        css=stylesheet() + extra_css,
+        css=(stylesheet("fragment.css") if fragment else "") + stylesheet() + extra_css,
     )

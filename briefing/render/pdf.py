@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from briefing.errors import RenderError
-from briefing.render.html import render_html, stylesheet
+from briefing.render.html import SAFE_SCHEMES, render_html, stylesheet
 from briefing.render.markdown import MarkdownDocument
 from briefing.render.templating import ASSETS
 
@@ -57,6 +57,11 @@ def _fetcher_class() -> type:
                 path = Path(url2pathname(url.split("?", 1)[0].removeprefix("file:"))).resolve()
                 if path.is_relative_to(self.root) and path.is_file():
                     return super().fetch(path.as_uri(), headers)
+                if path.is_relative_to(self.root):
+                    self.refused.append(url)
+                    raise FatalURLFetchingError(
+                        f"asset {path.relative_to(self.root)} not found in {self.root}"
+                    )
             self.refused.append(url)
             raise FatalURLFetchingError(f"refused to fetch {url}")
 
@@ -86,6 +91,7 @@ def render_pdf(
         document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=fonts
         )
+        _refuse_unsafe_links(document)
         outputs: dict[PdfVariant, bytes] = {}
         for variant in dict.fromkeys(variants):
             data = document.write_pdf(
@@ -96,6 +102,24 @@ def render_pdf(
             outputs[variant] = data
     except FatalURLFetchingError as error:
         raise FetchRefused(f"PDF refused a resource: {error}") from None
+    return outputs
+
+
+def _refuse_unsafe_links(document: Any) -> None:
+    """Before anything is written: no attachment, and links only to http, https and mailto.
+
+    `<link rel=attachment>` lands in the metadata, `<a rel=attachment>` (even with a `data:`
+    URL, which the fetcher serves) in the page links; WeasyPrint would embed either.
+    """
     if document.metadata.attachments:
         raise FetchRefused("the document asked for attachments; briefings carry none")
-    return outputs
+    for page in document.pages:
+        for kind, target, _, _ in page.links:
+            if kind == "attachment":
+                raise FetchRefused(
+                    f"the document asked to attach {str(target)[:80]}; briefings carry none"
+                )
+            if kind == "external" and not str(target).lower().startswith(SAFE_SCHEMES):
+                raise FetchRefused(
+                    f"link to {str(target)[:80]} refused: only http, https and mailto links"
+                )

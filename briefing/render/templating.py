@@ -7,19 +7,26 @@ turns a missing value into an error that names the template and line.
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
+    Environment,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
 )
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefing.errors import InvalidInput, Problem
@@ -29,14 +36,22 @@ SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 ASSETS = SHIPPED_TEMPLATES / "assets"
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>~&])")
-_MD_BLOCK_START = re.compile(r"^(#|>|[+=-]|\d+[.)])")
+_MD_BLOCK_START = re.compile(r"^(?:(#{1,6}|[+*-])(?=\s|$)|(\d{1,9})([.)])(?=\s|$)|(>))")
 
 
 def md(text: object) -> str:
     """Escape untrusted text for Markdown: one line, no markup, no HTML, no links."""
     flat = " ".join(str(text).split())
     escaped = _MD_INLINE.sub(r"\\\1", flat)
-    return _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1), escaped)
+    return _MD_BLOCK_START.sub(_escape_block_start, escaped)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    """`# x` → `\\# x`, `1. x` → `1\\. x`, `> x` → `\\> x`: text, never a heading or list."""
+    marker, number, delimiter, quote = match.groups()
+    if number:
+        return f"{number}\\{delimiter}"
+    return "\\" + (marker or quote)
 
 
 def cell(text: object) -> str:
@@ -50,7 +65,7 @@ def quoted(text: object) -> str:
     A quote that already opens or closes with a quotation mark keeps its own.
     """
     body = md(text)
-    opening = "" if body[:1] in "“\"‘'" else "“"
+    opening = "" if body[:1] in "“”\"‘'" else "“"
     closing = "" if body[-1:] in "”\"’'" else "”"
     return f"{opening}{body}{closing}"
 
@@ -98,6 +113,62 @@ class NoteLedger:
         return [self._known[label] for label in self.used]
 
 
+MAX_REPEAT = 1_000_000  # characters or items one `*` may build in a template
+MAX_POWER_BITS = 100_000  # size of an integer one `**` may build
+
+
+class _ConfinedLoader(FileSystemLoader):
+    """A FileSystemLoader that refuses a template reached through a link out of its folder.
+
+    Jinja already refuses `..` and absolute names; a symlink in an untrusted templates
+    folder (`leak.j2 -> /etc/passwd`) would otherwise be read and rendered into the output.
+    """
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for searchpath in self.searchpath:
+            candidate = Path(searchpath, *pieces)
+            if not os.path.lexists(candidate):
+                continue
+            root = Path(searchpath).resolve()
+            if not candidate.resolve().is_relative_to(root):
+                raise SecurityError(
+                    f"template {template!r} is a link that leads outside {searchpath}"
+                )
+            break
+        return super().get_source(environment, template)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with `*` and `**` bounded so a template cannot exhaust memory."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for items, count in ((left, right), (right, left)):
+                if (
+                    isinstance(items, str | bytes | list | tuple)
+                    and isinstance(count, int)
+                    and len(items) * count > MAX_REPEAT
+                ):
+                    raise SecurityError(
+                        f"`*` would build {len(items) * count:,} items; "
+                        f"a template may build at most {MAX_REPEAT:,}"
+                    )
+        if (
+            operator == "**"
+            and isinstance(left, int)
+            and isinstance(right, int)
+            and right > 0
+            and left.bit_length() * right > MAX_POWER_BITS
+        ):
+            raise SecurityError("`**` would build an integer too large for a template")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment(
     user_dir: Path | None = None, *, autoescape: bool = False
 ) -> ImmutableSandboxedEnvironment:
@@ -105,9 +176,9 @@ def environment(
 
     Markdown templates escape with the `md` filter; HTML templates autoescape.
     """
-    loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
-    loaders.append(FileSystemLoader(str(SHIPPED_TEMPLATES)))
-    env = ImmutableSandboxedEnvironment(
+    loaders: list[BaseLoader] = [_ConfinedLoader(str(user_dir))] if user_dir else []
+    loaders.append(_ConfinedLoader(str(SHIPPED_TEMPLATES)))
+    env = _Sandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=autoescape,
@@ -130,11 +201,12 @@ def render_template(env: ImmutableSandboxedEnvironment, name: str, **context: An
         return env.get_template(name).render(**context)
     except TemplateNotFound as error:
         where = ", ".join(_searched(env))
+        file, line = _template_frame(error, name)  # the template that includes it, if any
         raise InvalidInput(
             [
                 Problem(
-                    name,
-                    1,
+                    file,
+                    line,
                     1,
                     "template-missing",
                     f"template {error.name!r} not found",
@@ -155,9 +227,13 @@ def render_template(env: ImmutableSandboxedEnvironment, name: str, **context: An
                 )
             ]
         ) from None
-    except (TemplateError, KeyError, AttributeError, TypeError, ValueError) as error:
+    except Exception as error:  # an untrusted template can raise anything: 1/0, recursion
         file, line = _template_frame(error, name)
         message = error.message if isinstance(error, TemplateError) else str(error)
+        if not isinstance(
+            error, TemplateError | KeyError | AttributeError | TypeError | ValueError
+        ):
+            message = f"{type(error).__name__}: {message}" if message else type(error).__name__
         raise InvalidInput(
             [
                 Problem(
