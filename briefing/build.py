@@ -11,6 +11,7 @@ and a memory bound per target: a PDF that hangs or balloons fails alone.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -292,7 +293,8 @@ def _worker_init(memory_mib: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     from briefing.render.pdf import warm_up
 
-    warm_up()
+    with contextlib.suppress(ImportError, MemoryError):
+        warm_up()  # if this fails, each job reports it as its target's failure, no traceback
 
 
 class _TimedOut(Exception):
@@ -305,7 +307,14 @@ def _render_pdf_job(
     """Runs in a worker: lay out once, write each variant, within the time limit."""
     import signal
 
-    from briefing.render.pdf import render_pdf
+    try:
+        from briefing.render.pdf import render_pdf, warm_up
+
+        warm_up()
+    except (ImportError, MemoryError) as error:
+        raise RenderError(
+            f"the PDF worker could not load WeasyPrint within its memory bound ({error})"
+        ) from None
 
     def expire(signum: int, frame: object) -> None:
         raise _TimedOut(f"PDF layout took longer than {timeout:g} s")
@@ -344,22 +353,40 @@ def _build_pdfs(
     if not jobs:
         return
     variants = tuple(dict.fromkeys(options.pdf_variants))
-    workers = max(1, min(options.jobs, len(jobs)))
+    broken = _run_pool(jobs, variants, options, max(1, min(options.jobs, len(jobs))), record, fail)
+    # A worker that dies (memory bound, a crash) breaks its whole pool. Retry each target it
+    # took down in a pool of its own, so only the target that kills its worker fails.
+    for job in broken:
+        for target, _ in _run_pool([job], variants, options, 1, record, fail):
+            fail(target, RenderError("the PDF worker died (over its memory bound or killed)"))
+
+
+def _run_pool(
+    jobs: list[tuple[Target, str]],
+    variants: tuple[PdfVariant, ...],
+    options: Options,
+    workers: int,
+    record: Callable[[Target, dict[str, bytes], float], None],
+    fail: Callable[[Target, BaseException], None],
+) -> list[tuple[Target, str]]:
+    """Run PDF jobs in one pool; return the jobs lost to a broken pool."""
+    broken: list[tuple[Target, str]] = []
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_worker_init, initargs=(options.memory_mib,)
     ) as pool:
         futures = [
-            (target, pool.submit(_render_pdf_job, html, variants, target.names, options.timeout))
-            for target, html in jobs
+            (job, pool.submit(_render_pdf_job, job[1], variants, job[0].names, options.timeout))
+            for job in jobs
         ]
-        for target, future in futures:
+        for job, future in futures:
             try:
                 files, seconds = future.result()
-                record(target, files, seconds)
+                record(job[0], files, seconds)
             except BrokenProcessPool:
-                fail(target, RenderError("the PDF worker died (out of memory or killed)"))
+                broken.append(job)
             except Exception as error:  # a worker's failure fails its target only
-                fail(target, error)
+                fail(job[0], error)
+    return broken
 
 
 def default_jobs() -> int:
