@@ -2,16 +2,18 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/run.py            # full run, several minutes
-    .venv/bin/python bench/run.py --quick    # fewer repetitions, no 100-briefing build
+    .venv/bin/python bench/run.py               # full run, 10 to 15 minutes
+    .venv/bin/python bench/run.py --quick       # fewer repetitions, no 100-briefing build
+    .venv/bin/python bench/run.py --priority    # as root: nice -10, less disturbed by others
 
 Prints one Markdown table (figure, CPU time, target, PASS/FAIL) and writes it to
 `bench/latest.md`. Every measurement works on a snapshot of `factbase/` and `seeds/` in a
 temporary folder, so the repository is never written to (apart from `bench/latest.md`).
 
-Wall times are medians of the repetitions; CPU is user + system time of the process tree
-(`getrusage(RUSAGE_CHILDREN)` deltas), which is far less sensitive than wall time to other
-load on a shared machine. The load average at start and end is recorded in the header.
+Wall times are medians of the repetitions; CPU is user + system time of the process tree.
+The machine is shared: before each timed run the benchmark waits (within a budget) for a
+quiet spell, measures from /proc/stat how many CPUs other processes used meanwhile (the
+"others" column), and repeats a repeatable run that others disturbed.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -44,6 +46,11 @@ PYTHON = VENV_BIN / "python"
 LATEST = ROOT / "bench" / "latest.md"
 FORMATS = ("md", "html", "fragment", "pdf")
 MIB = 1024 * 1024
+QUIET_CPUS = 0.25  # other processes' load below which the machine counts as quiet
+DISTURBED_CPUS = 0.5  # other processes' load above which a repeatable run is repeated
+RETRIES = 2  # extra attempts at a disturbed run
+
+T = TypeVar("T")
 
 # Runs the CLI like the console script does, then records the peak RSS of this process and
 # of its reaped children (the PDF workers) into the file named by BENCH_RSS. The main process
@@ -84,6 +91,7 @@ class Figure:
     value: float | None  # seconds for times; see `unit`
     unit: str  # s, ms (stored in seconds), MiB, x (ratio), n (count), bool
     cpu: float | None = None  # seconds, user + system
+    others: float | None = None  # CPUs other processes used meanwhile, on average
     target: str = ""  # as printed, e.g. "≤ 150 ms"
     passed: bool | None = None  # None: no target
     note: str = ""
@@ -109,14 +117,21 @@ class Figure:
 
 
 @dataclass
-class Proc:
-    """One finished subprocess."""
+class Sample:
+    """One timed run: wall and CPU seconds, and the load other processes put on the machine."""
 
     wall: float
     cpu: float
-    returncode: int
-    stdout: str
-    stderr: str
+    others: float  # CPUs, on average over the run
+
+
+@dataclass
+class Proc(Sample):
+    """One finished subprocess."""
+
+    returncode: int = 0
+    stdout: str = ""
+    stderr: str = ""
 
     def built(self) -> list[str]:
         """Targets the build reported as built (`--log-format json`)."""
@@ -124,6 +139,39 @@ class Proc:
 
     def failed(self) -> list[str]:
         return [e["target"] for e in json_events(self.stdout) if e.get("event") == "failed"]
+
+
+class Machine:
+    """Other processes' CPU use, from /proc/stat, and waiting for a quiet spell."""
+
+    def __init__(self, wait_budget: float) -> None:
+        self.wait_budget = wait_budget  # seconds of waiting left for the whole run
+        self.waited = 0.0
+        self.repeated = 0
+
+    @staticmethod
+    def busy_seconds() -> float:
+        """CPU seconds the whole machine has spent busy since boot (all CPUs)."""
+        try:
+            with Path("/proc/stat").open(encoding="ascii") as stat:
+                fields = [int(x) for x in stat.readline().split()[1:]]
+        except OSError:
+            return 0.0
+        user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+    def wait_quiet(self, longest: float = 30.0) -> None:
+        """Wait until other processes use under QUIET_CPUS for half a second, within budget."""
+        limit = min(longest, self.wait_budget)
+        begun = time.monotonic()
+        while time.monotonic() - begun < limit:
+            before = self.busy_seconds()
+            time.sleep(0.5)
+            if self.busy_seconds() - before < QUIET_CPUS * 0.5:
+                break
+        spent = time.monotonic() - begun
+        self.wait_budget -= spent
+        self.waited += spent
 
 
 @dataclass
@@ -134,6 +182,7 @@ class Bench:
     work: Path  # temporary folder for everything written
     facts: Path  # snapshot of factbase/ (seeds/ beside it)
     env: dict[str, str]
+    machine: Machine
     figures: list[Figure] = field(default_factory=list)
     briefing_ids: list[str] = field(default_factory=list)
     cold_wall: float | None = None
@@ -142,9 +191,14 @@ class Bench:
     weasyprint_import: float | None = None
     warm_sum: float | None = None
     peer_sum: float | None = None
+    folders: itertools.count[int] = field(default_factory=itertools.count)
 
     def reps(self, full: int, quick: int = 1) -> int:
         return quick if self.quick else full
+
+    def fresh(self, name: str) -> Path:
+        """A new, not yet existing folder in the work folder."""
+        return self.work / f"{name}-{next(self.folders)}"
 
     def add(self, *figures: Figure) -> None:
         for figure in figures:
@@ -165,10 +219,47 @@ def median(values: Sequence[float]) -> float:
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
-    return None if a is None or not b else a / b
+    return None if a is None or b is None or not b else a / b
 
 
-# --------------------------------------------------------------------------- processes
+def summary(samples: Sequence[Sample]) -> dict[str, float]:
+    """Median wall and CPU time, mean load of other processes: a Figure's keyword arguments."""
+    return {
+        "value": median([s.wall for s in samples]),
+        "cpu": median([s.cpu for s in samples]),
+        "others": statistics.fmean([s.others for s in samples]),
+    }
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def timed(bench: Bench, action: Callable[[], T], *, repeatable: bool = True) -> tuple[T, Sample]:
+    """Run `action` in a quiet spell; wall and CPU time (this process and its children), and
+    the load of other processes meanwhile. A repeatable run that others disturbed is redone."""
+    attempts = 1 + (RETRIES if repeatable else 0)
+    for attempt in range(attempts):
+        bench.machine.wait_quiet()
+        busy = Machine.busy_seconds()
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = time.process_time()
+        begun = time.perf_counter()
+        result = action()
+        wall = time.perf_counter() - begun
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (
+            time.process_time()
+            - own
+            + after.ru_utime
+            - kids.ru_utime
+            + after.ru_stime
+            - kids.ru_stime
+        )
+        others = max(0.0, Machine.busy_seconds() - busy - cpu) / wall
+        if others <= DISTURBED_CPUS or attempt == attempts - 1:
+            break
+        bench.machine.repeated += 1
+    return result, Sample(wall, cpu, others)
 
 
 def json_events(stdout: str) -> list[dict[str, Any]]:
@@ -181,37 +272,51 @@ def run(
     *,
     check: bool = True,
     env: dict[str, str] | None = None,
+    repeatable: bool = True,
     timeout: float = 1800,
 ) -> Proc:
-    """Run a command in the work folder; wall time and CPU time of its whole process tree."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    begun = time.perf_counter()
-    done = subprocess.run(
-        [str(c) for c in cmd],
-        cwd=bench.work,
-        env=env or bench.env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    wall = time.perf_counter() - begun
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    proc = Proc(wall, cpu, done.returncode, done.stdout, done.stderr)
+    """Run a command in the work folder, timed (see `timed`)."""
+
+    def action() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(c) for c in cmd],
+            cwd=bench.work,
+            env=env or bench.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    done, sample = timed(bench, action, repeatable=repeatable)
+    proc = Proc(sample.wall, sample.cpu, sample.others, done.returncode, done.stdout, done.stderr)
     if check and done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise BenchError(f"{' '.join(map(str, cmd))} exited {done.returncode}: {tail}")
     return proc
 
 
+def untimed(bench: Bench, cmd: Sequence[str | Path], env: dict[str, str] | None = None) -> int:
+    """Run a command that is not measured (installing, tracing imports); its exit code."""
+    return subprocess.run(
+        [str(c) for c in cmd],
+        cwd=bench.work,
+        env=env or bench.env,
+        capture_output=True,
+        check=False,
+    ).returncode
+
+
 def build_args(out: Path, facts: Path, *args: str) -> list[str | Path]:
     return ["build", "--out", out, "--facts", facts, "--log-format", "json", *args]
 
 
-def build(bench: Bench, out: Path, *args: str, facts: Path | None = None) -> Proc:
+def build(
+    bench: Bench, out: Path, *args: str, facts: Path | None = None, repeatable: bool = True
+) -> Proc:
     """`briefing build` with JSON log lines; fails unless every target built or was skipped."""
-    proc = run(bench, [BRIEFING, *build_args(out, facts or bench.facts, *args)])
+    cmd = [BRIEFING, *build_args(out, facts or bench.facts, *args)]
+    proc = run(bench, cmd, repeatable=repeatable)
     if proc.failed():
         raise BenchError(f"targets failed: {proc.failed()}")
     return proc
@@ -223,14 +328,15 @@ def build_with_rss(
     """A build through RSS_WRAPPER: also the peak RSS (MiB) of the main process and workers."""
     rss_file = bench.work / "rss.json"
     env = {**bench.env, "BENCH_RSS": str(rss_file)}
-    proc = run(bench, [PYTHON, "-c", RSS_WRAPPER, *build_args(out, facts, *args)], env=env)
+    cmd = [PYTHON, "-c", RSS_WRAPPER, *build_args(out, facts, *args)]
+    proc = run(bench, cmd, env=env, repeatable=False)  # long: measured once, disturbed or not
     if proc.failed():
         raise BenchError(f"targets failed: {proc.failed()}")
     rss = json.loads(rss_file.read_text())
     return proc, {"main": rss["main_kib"] / 1024, "worker": rss["children_kib"] / 1024}
 
 
-def repeat(count: int, action: Callable[[], Proc]) -> list[Proc]:
+def repeat(count: int, action: Callable[[], T]) -> list[T]:
     return [action() for _ in range(count)]
 
 
@@ -306,40 +412,40 @@ def scale_briefings(factbase: Path, count: int) -> None:
 def measure_cold_build(bench: Bench) -> None:
     """1. `briefing build --force` of every briefing in every format into a fresh folder."""
     procs = []
-    for n in range(bench.reps(3)):
-        out = bench.work / f"cold-{n}"
-        procs.append(build(bench, out, "--force"))
+    for _ in range(bench.reps(3)):
+        out = bench.fresh("cold")
+        procs.append(build(bench, out, "--force"))  # a repeat rewrites the same new folder
         bench.cold_out = out
     built = len(procs[-1].built())
-    bench.cold_wall = median([p.wall for p in procs])
+    stats = summary(procs)
+    bench.cold_wall = stats["value"]
     bench.add(
         Figure(
             "build",
             "cold full build, all briefings × all formats",
-            bench.cold_wall,
-            "s",
-            cpu=median([p.cpu for p in procs]),
+            unit="s",
+            **stats,
             note=f"{built} targets ({len(bench.briefing_ids)} briefings × {len(FORMATS)} "
-            f"formats), fresh --out, median of {len(procs)}",
+            f"formats), fresh --out, default --jobs ({os.cpu_count()}), median of {len(procs)}",
         )
     )
 
 
 def measure_noop_rebuild(bench: Bench) -> None:
     """2. The same build again into the same folder: everything should be skipped."""
-    assert bench.cold_out is not None
-    procs = repeat(bench.reps(5, 3), lambda: build(bench, bench.cold_out))  # type: ignore[arg-type]
+    out = bench.cold_out
+    assert out is not None
+    procs = repeat(bench.reps(5, 3), lambda: build(bench, out))
     rebuilt = max(len(p.built()) for p in procs)
-    wall = median([p.wall for p in procs])
+    stats = summary(procs)
     bench.add(
         Figure(
             "build",
             "no-op rebuild (same --out)",
-            wall,
-            "ms",
-            cpu=median([p.cpu for p in procs]),
+            unit="ms",
+            **stats,
             target="≤ 150 ms",
-            passed=at_most(wall, 0.150),
+            passed=at_most(stats["value"], 0.150),
             note=f"median of {len(procs)}; targets rebuilt: {rebuilt}"
             + ("" if rebuilt == 0 else " (inputs changed under the benchmark?)"),
         )
@@ -371,28 +477,26 @@ def measure_edit_rebuild(bench: Bench) -> None:
     assert bench.cold_out is not None
     factbase = copy_factbase(bench.facts, bench.work / "edited")
     out = bench.work / "edit-out"
-    shutil.copytree(bench.cold_out, out)  # a built folder, digests are path-independent
+    shutil.copytree(bench.cold_out, out)  # a built folder; digests are path-independent
     fact_id = pick_fact(factbase)
-    procs, expected, mismatches = [], 0, 0
+    procs, expected, mismatches, changed = [], 0, 0, []
     for n in range(bench.reps(3)):
         before = markdown_by_briefing(factbase)
         edit_fact_statement(factbase, fact_id, f"Benchmark edit number {n + 1}.")
         after = markdown_by_briefing(factbase)
         changed = sorted(b for b in before if before[b] != after[b])
         expected = len(changed) * len(FORMATS)
-        proc = build(bench, out, facts=factbase)
+        proc = build(bench, out, facts=factbase, repeatable=False)
         procs.append(proc)
         if sorted(proc.built()) != sorted(f"{b}.{f}" for b in changed for f in FORMATS):
             mismatches += 1
-    wall = median([p.wall for p in procs])
     built = len(procs[-1].built())
     bench.add(
         Figure(
             "build",
             f"rebuild after editing fact `{fact_id}`",
-            wall,
-            "s",
-            cpu=median([p.cpu for p in procs]),
+            unit="s",
+            **summary(procs),
             note=f"median of {len(procs)}; Markdown changed in {', '.join(changed)}",
         ),
         Figure(
@@ -415,9 +519,16 @@ def measure_edit_rebuild(bench: Bench) -> None:
 def imported_modules(bench: Bench, *args: str | Path) -> tuple[list[str], list[tuple[float, str]]]:
     """Every module `python -X importtime -m briefing ARGS` imports, and the top-level ones
     with their cumulative import time in seconds."""
-    proc = run(bench, [PYTHON, "-X", "importtime", "-m", "briefing", *args], check=False)
+    done = subprocess.run(
+        [str(a) for a in (PYTHON, "-X", "importtime", "-m", "briefing", *args)],
+        cwd=bench.work,
+        env=bench.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     names, top = [], []
-    for line in proc.stderr.splitlines():
+    for line in done.stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
         if match:
             names.append(match[4])
@@ -429,18 +540,17 @@ def imported_modules(bench: Bench, *args: str | Path) -> tuple[list[str], list[t
 def measure_startup(bench: Bench) -> None:
     """4. `briefing --help` wall time; which commands import WeasyPrint."""
     procs = repeat(bench.reps(7, 5), lambda: run(bench, [BRIEFING, "--help"]))
-    wall = median([p.wall for p in procs])
+    stats = summary(procs)
     _, top = imported_modules(bench, "--help")
-    heaviest = ", ".join(f"{name} {secs * 1000:.0f} ms" for secs, name in top[:4])
+    heaviest = ", ".join(f"{name} {secs * 1000:.0f} ms" for secs, name in top[:3])
     bench.add(
         Figure(
             "start-up",
             "`briefing --help`",
-            wall,
-            "ms",
-            cpu=median([p.cpu for p in procs]),
+            unit="ms",
+            **stats,
             target="≤ 150 ms",
-            passed=at_most(wall, 0.150),
+            passed=at_most(stats["value"], 0.150),
             note=f"median of {len(procs)}; heaviest imports (-X importtime): {heaviest}",
         )
     )
@@ -490,6 +600,7 @@ def measure_weasyprint_warm(bench: Bench) -> None:
             "`import weasyprint` (after briefing's own imports)",
             bench.weasyprint_import,
             "s",
+            others=statistics.fmean([p.others for p in imports]),
             note=f"fresh process, median of {len(imports)}",
         )
     )
@@ -499,39 +610,39 @@ def measure_weasyprint_warm(bench: Bench) -> None:
     from briefing.render.pdf import render_pdf
 
     HTML(string=next(iter(bench.pdf_htmls.values()))).write_pdf()  # fonts, caches: warm up
-    bare: dict[str, list[float]] = {doc: [] for doc in bench.pdf_htmls}
-    tool: dict[str, list[float]] = {doc: [] for doc in bench.pdf_htmls}
-    cpu_bare: list[float] = []
-    for _ in range(bench.reps(3)):
-        cpu_begun = time.process_time()
+    bare: dict[str, list[Sample]] = {doc: [] for doc in bench.pdf_htmls}
+    tool: dict[str, list[Sample]] = {doc: [] for doc in bench.pdf_htmls}
+    for _ in range(bench.reps(3)):  # bare and briefing's renders interleaved, document by document
         for doc, html in bench.pdf_htmls.items():
-            begun = time.perf_counter()
-            HTML(string=html).write_pdf()
-            bare[doc].append(time.perf_counter() - begun)
-        cpu_bare.append(time.process_time() - cpu_begun)
-    for _ in range(bench.reps(2)):
-        for doc, html in bench.pdf_htmls.items():
-            begun = time.perf_counter()
-            render_pdf(html, variants=("ua",))
-            tool[doc].append(time.perf_counter() - begun)
-    bench.warm_sum = sum(median(times) for times in bare.values())
-    tool_sum = sum(median(times) for times in tool.values())
-    per_doc = ", ".join(f"{doc} {median(times):.2f}" for doc, times in bare.items())
+            bare[doc].append(timed(bench, lambda h=html: HTML(string=h).write_pdf())[1])
+            tool[doc].append(timed(bench, lambda h=html: render_pdf(h, variants=("ua",)))[1])
+
+    def total(samples: dict[str, list[Sample]]) -> dict[str, float]:
+        per_doc = [summary(runs) for runs in samples.values()]
+        return {
+            "value": sum(s["value"] for s in per_doc),
+            "cpu": sum(s["cpu"] for s in per_doc),
+            "others": statistics.fmean(s["others"] for s in per_doc),
+        }
+
+    bare_total, tool_total = total(bare), total(tool)
+    bench.warm_sum = bare_total["value"]
+    per_doc = ", ".join(f"{doc} {summary(runs)['value']:.2f}" for doc, runs in bare.items())
     bench.add(
         Figure(
             "PDF",
             "bare WeasyPrint, warm: Σ `HTML(string).write_pdf()`",
-            bench.warm_sum,
-            "s",
-            cpu=median(cpu_bare),
-            note=f"in process, median per document (s): {per_doc}",
+            unit="s",
+            **bare_total,
+            note=f"in process, median of {bench.reps(3)} per document (s): {per_doc}",
         ),
         Figure(
             "PDF",
-            "briefing `render_pdf(html, ua)`, warm, Σ",
-            tool_sum,
-            "s",
-            note=f"same HTML, PDF/UA-1 + fetcher; {ratio(tool_sum, bench.warm_sum):.2f}× bare",
+            "briefing's `render_pdf(html, ua)`, warm, Σ",
+            unit="s",
+            **tool_total,
+            note="same HTML; PDF/UA-1 tags, confined fetcher; "
+            f"{ratio(tool_total['value'], bare_total['value']):.2f}× bare",
         ),
     )
 
@@ -544,9 +655,9 @@ def ensure_pandoc(bench: Bench) -> str | None:
     print("  pandoc missing: apt-get install -y pandoc", file=sys.stderr)
     env = {**bench.env, "DEBIAN_FRONTEND": "noninteractive"}
     install = ["apt-get", "install", "-y", "--no-install-recommends", "pandoc"]
-    if run(bench, install, check=False, env=env).returncode != 0:
-        run(bench, ["apt-get", "update"], check=False, env=env)
-        run(bench, install, check=False, env=env)
+    if untimed(bench, install, env) != 0:
+        untimed(bench, ["apt-get", "update"], env)
+        untimed(bench, install, env)
     return shutil.which("pandoc")
 
 
@@ -556,90 +667,38 @@ def measure_naive_peer(bench: Bench) -> None:
     if pandoc is None:
         bench.add(Figure("PDF", "naive peer: pandoc + weasyprint", None, "s", note="no pandoc"))
         return
-    assert bench.cold_out is not None
+    md = bench.cold_out
+    assert md is not None
     peer = bench.work / "peer"
     peer.mkdir()
-    totals, cpus = [], []
+
+    def command(doc: str) -> list[str | Path]:
+        return [pandoc, md / f"{doc}.md", "-o", peer / f"{doc}.pdf", "--pdf-engine=weasyprint"]
+
+    rounds: list[Sample] = []
     for _ in range(bench.reps(2)):
-        procs = [
-            run(
-                bench,
-                [
-                    pandoc,
-                    bench.cold_out / f"{doc}.md",
-                    "-o",
-                    peer / f"{doc}.pdf",
-                    "--pdf-engine=weasyprint",
-                ],
+        procs = [run(bench, command(doc)) for doc in bench.briefing_ids]
+        rounds.append(
+            Sample(
+                sum(p.wall for p in procs),
+                sum(p.cpu for p in procs),
+                statistics.fmean(p.others for p in procs),
             )
-            for doc in bench.briefing_ids
-        ]
-        totals.append(sum(p.wall for p in procs))
-        cpus.append(sum(p.cpu for p in procs))
-    bench.peer_sum = median(totals)
+        )
+    stats = summary(rounds)
+    bench.peer_sum = stats["value"]
     bench.add(
         Figure(
             "PDF",
             "naive peer: Σ `pandoc <id>.md -o <id>.pdf --pdf-engine=weasyprint`",
-            bench.peer_sum,
-            "s",
-            cpu=median(cpus),
-            note=f"{len(bench.briefing_ids)} processes in sequence, median of {len(totals)}",
+            unit="s",
+            **stats,
+            note=f"{len(bench.briefing_ids)} processes in sequence, median of {len(rounds)}",
         )
     )
 
 
 # --------------------------------------------------------------------------- 6 ratios
-
-
-def measure_pdf_builds(bench: Bench) -> None:
-    """6. PDF-only forced builds: --jobs 1 against --jobs 2, one variant against both."""
-    out = bench.work / "pdf-out"
-    runs: dict[str, list[Proc]] = {"j1": [], "j2": [], "ua": [], "both": []}
-    args = {
-        "j1": ("--jobs", "1"),
-        "j2": ("--jobs", "2"),
-        "ua": ("--pdf-variant", "ua"),
-        "both": ("--pdf-variant", "ua", "--pdf-variant", "a3b"),
-    }
-    for _ in range(bench.reps(2)):  # interleaved, so slow spells of the machine hit both sides
-        for key, extra in args.items():
-            runs[key].append(build(bench, out, "--force", "-f", "pdf", *extra))
-    wall = {key: median([p.wall for p in procs]) for key, procs in runs.items()}
-    cpu = {key: median([p.cpu for p in procs]) for key, procs in runs.items()}
-    reps = f"median of {len(runs['j1'])}"
-    bench.add(
-        Figure("PDF", "PDF-only forced build, --jobs 1", wall["j1"], "s", cpu=cpu["j1"], note=reps),
-        Figure("PDF", "PDF-only forced build, --jobs 2", wall["j2"], "s", cpu=cpu["j2"], note=reps),
-        Figure(
-            "PDF",
-            "PDF-only forced build, both variants (ua + a3b)",
-            wall["both"],
-            "s",
-            cpu=cpu["both"],
-            note=f"{reps}; the one-variant run: {wall['ua']:.2f} s",
-        ),
-    )
-    bench.add(
-        Figure(
-            "ratio",
-            "--jobs 2 / --jobs 1 (PDF-only)",
-            ratio(wall["j2"], wall["j1"]),
-            "x",
-            target="≤ 0.8",
-            passed=at_most(ratio(wall["j2"], wall["j1"]), 0.8),
-            note=f"CPU ratio {ratio(cpu['j2'], cpu['j1']):.2f}",
-        ),
-        Figure(
-            "ratio",
-            "both PDF variants / one variant",
-            ratio(wall["both"], wall["ua"]),
-            "x",
-            target="≤ 1.2",
-            passed=at_most(ratio(wall["both"], wall["ua"]), 1.2),
-            note=f"CPU ratio {ratio(cpu['both'], cpu['ua']):.2f}",
-        ),
-    )
 
 
 def peer_ratios(bench: Bench) -> None:
@@ -673,37 +732,83 @@ def peer_ratios(bench: Bench) -> None:
     )
 
 
+def measure_pdf_builds(bench: Bench) -> None:
+    """6. PDF-only forced builds: --jobs 1 against --jobs 2, one variant against both."""
+    out = bench.work / "pdf-out"
+    args = {
+        "j1": ("--jobs", "1"),
+        "j2": ("--jobs", "2"),
+        "ua": ("--pdf-variant", "ua"),
+        "both": ("--pdf-variant", "ua", "--pdf-variant", "a3b"),
+    }
+    runs: dict[str, list[Proc]] = {key: [] for key in args}
+    for _ in range(bench.reps(2)):  # interleaved, so slow spells of the machine hit both sides
+        for key, extra in args.items():
+            runs[key].append(build(bench, out, "--force", "-f", "pdf", *extra))
+    stats = {key: summary(procs) for key, procs in runs.items()}
+    wall = {key: s["value"] for key, s in stats.items()}
+    cpu = {key: s["cpu"] for key, s in stats.items()}
+    reps = f"median of {len(runs['j1'])}"
+    jobs, variants = ratio(wall["j2"], wall["j1"]), ratio(wall["both"], wall["ua"])
+    bench.add(
+        Figure("PDF", "PDF-only forced build, --jobs 1", unit="s", **stats["j1"], note=reps),
+        Figure("PDF", "PDF-only forced build, --jobs 2", unit="s", **stats["j2"], note=reps),
+        Figure(
+            "PDF",
+            "PDF-only forced build, both variants (ua + a3b)",
+            unit="s",
+            **stats["both"],
+            note=f"{reps}; default --jobs; the one-variant run: {wall['ua']:.2f} s",
+        ),
+        Figure(
+            "ratio",
+            "--jobs 2 / --jobs 1 (PDF-only)",
+            jobs,
+            "x",
+            target="≤ 0.8",
+            passed=at_most(jobs, 0.8),
+            note=f"CPU ratio {ratio(cpu['j2'], cpu['j1']):.2f}",
+        ),
+        Figure(
+            "ratio",
+            "both PDF variants / one variant",
+            variants,
+            "x",
+            target="≤ 1.2",
+            passed=at_most(variants, 1.2),
+            note=f"CPU ratio {ratio(cpu['both'], cpu['ua']):.2f}",
+        ),
+    )
+
+
 # --------------------------------------------------------------------------- 8 scaling
 
 
 def measure_validate_scaling(bench: Bench) -> None:
     """8a. `briefing validate` on fact bases with ×10, ×100 and 10,000 facts."""
     base = len(re.findall(r"^  - id: ", (bench.facts / "facts.yaml").read_text(), re.MULTILINE))
-    sizes = [("shipped", base), ("×10", base * 10), ("×100", base * 100), ("10,000", 10_000)]
+    sizes = [("shipped", base), ("×10", base * 10), ("×100", base * 100), ("", 10_000)]
     for label, total in sizes:
         factbase = copy_factbase(bench.facts, bench.work / f"facts-{total}")
         if total != base:
             scale_facts(factbase, total)
         size = (factbase / "facts.yaml").stat().st_size
-        procs = repeat(
-            bench.reps(3),
-            lambda fb=factbase: run(bench, [BRIEFING, "validate", "--facts", fb], check=False),
-        )
-        wall = median([p.wall for p in procs])
+        command = [BRIEFING, "validate", "--facts", factbase]
+        procs = repeat(bench.reps(3), lambda c=command: run(bench, c, check=False))
+        stats = summary(procs)
         valid = procs[0].returncode == 0
-        summary = procs[0].stderr.strip().splitlines()[-1] if procs[0].stderr.strip() else ""
+        result = procs[0].stderr.strip().splitlines()[-1] if procs[0].stderr.strip() else ""
         target = total == 10_000
         bench.add(
             Figure(
                 "scaling",
-                f"validate, {total:,} facts ({label})",
-                wall,
-                "s",
-                cpu=median([p.cpu for p in procs]),
+                f"validate, {total:,} facts {f'({label})' if label else ''}".strip(),
+                unit="s",
+                **stats,
                 target="≤ 1 s, valid" if target else "",
-                passed=(valid and wall <= 1.0) if target else None,
+                passed=(valid and stats["value"] <= 1.0) if target else None,
                 note=f"facts.yaml {size / MIB:.1f} MiB; exit {procs[0].returncode}: "
-                f"{summary[:140]}; median of {len(procs)}",
+                f"{result[:100]}; median of {len(procs)}",
             )
         )
         if target:
@@ -715,47 +820,48 @@ def validate_breakdown(bench: Bench, factbase: Path) -> None:
     from briefing.checks import check
     from briefing.load import load_factbase
 
-    begun = time.perf_counter()
-    fb, problems = load_factbase(factbase)
-    loaded = time.perf_counter() - begun
-    checked = None
-    if fb is not None:
-        begun = time.perf_counter()
-        check(fb)
-        checked = time.perf_counter() - begun
+    (fb, problems), loaded = timed(bench, lambda: load_factbase(factbase))
     codes = sorted({p.code for p in problems})
     bench.add(
         Figure(
             "scaling",
             "  in process: load (YAML + schema)",
-            loaded,
-            "s",
+            unit="s",
+            **summary([loaded]),
             note=f"problems while loading: {', '.join(codes) or 'none'}",
-        ),
-        Figure("scaling", "  in process: checks (ids, refs, quotes, coverage)", checked, "s"),
+        )
     )
+    if fb is not None:
+        _, checked = timed(bench, lambda: check(fb))
+        bench.add(
+            Figure(
+                "scaling",
+                "  in process: checks (ids, refs, quotes, coverage)",
+                unit="s",
+                **summary([checked]),
+            )
+        )
 
 
 def measure_build_scaling(bench: Bench) -> None:
     """8b. Cold full builds of 4, 20 and 100 topic briefings; peak memory; no-op rebuild."""
     counts = [4, 20] if bench.quick else [4, 20, 100]
-    points: list[tuple[int, float]] = []
+    points: list[tuple[int, Proc]] = []
     for count in counts:
         factbase = copy_factbase(bench.facts, bench.work / f"briefings-{count}")
         scale_briefings(factbase, count)
         out = bench.work / f"briefings-{count}-out"
         proc, rss = build_with_rss(bench, out, "--force", facts=factbase)
         noop = build(bench, out, facts=factbase)
-        points.append((count, proc.wall))
+        points.append((count, proc))
         bench.add(
             Figure(
                 "scaling",
                 f"cold full build, {count} briefings",
-                proc.wall,
-                "s",
-                cpu=proc.cpu,
-                note=f"{proc.wall / count:.2f} s per briefing; {len(proc.built())} targets; "
-                f"no-op rebuild {noop.wall * 1000:.0f} ms",
+                unit="s",
+                **summary([proc]),
+                note=f"{proc.wall / count:.2f} s, {proc.cpu / count:.2f} s CPU per briefing; "
+                f"{len(proc.built())} targets; no-op rebuild {noop.wall * 1000:.0f} ms",
             ),
             Figure("scaling", f"  peak RSS, main process ({count} briefings)", rss["main"], "MiB"),
             Figure(
@@ -765,11 +871,12 @@ def measure_build_scaling(bench: Bench) -> None:
                 "MiB",
                 target="≤ 150 MiB",
                 passed=at_most(rss["worker"], 150),
-                note="largest child (ru_maxrss of RUSAGE_CHILDREN, forked pages included)",
+                note="largest child: ru_maxrss of RUSAGE_CHILDREN, pages shared at fork included",
             ),
         )
+    # CPU time, not wall time: one disturbed build would otherwise decide the verdict.
     pairs = list(itertools.pairwise(points))
-    slopes = [(t2 - t1) / (n2 - n1) for (n1, t1), (n2, t2) in pairs]
+    slopes = [(b.cpu - a.cpu) / (n2 - n1) for (n1, a), (n2, b) in pairs]
     shown = ", ".join(
         f"{n1}→{n2}: {slope:.2f} s" for ((n1, _), (n2, _)), slope in zip(pairs, slopes, strict=True)
     )
@@ -777,12 +884,12 @@ def measure_build_scaling(bench: Bench) -> None:
     bench.add(
         Figure(
             "scaling",
-            "build time linear in briefings: last / first marginal s per briefing",
+            "linear in briefings: last / first marginal CPU s per briefing",
             growth,
             "x",
             target="≤ 1.3" if growth is not None else "",
             passed=at_most(growth, 1.3),
-            note=f"marginal cost per briefing {shown}",
+            note=f"marginal CPU per briefing {shown}",
         )
     )
 
@@ -792,14 +899,15 @@ def measure_build_scaling(bench: Bench) -> None:
 
 def table(figures: list[Figure]) -> str:
     rows = [
-        "| section | measurement | value | CPU | target | result | notes |",
-        "| --- | --- | ---: | ---: | --- | --- | --- |",
+        "| section | measurement | value | CPU | others | target | result | notes |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- | --- |",
     ]
     for f in figures:
         cpu = f"{f.cpu:.2f} s" if f.cpu is not None else ""
+        others = f"{f.others:.2f}" if f.others is not None else ""
         note = f.note.replace("|", "\\|")
         rows.append(
-            f"| {f.section} | {f.name} | {f.shown_value()} | {cpu} | {f.target} | "
+            f"| {f.section} | {f.name} | {f.shown_value()} | {cpu} | {others} | {f.target} | "
             f"{f.verdict()} | {note} |"
         )
     return "\n".join(rows)
@@ -810,12 +918,8 @@ def git_state() -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
         return done.stdout.strip()
 
-    dirty = (
-        " (working tree modified)"
-        if git("status", "--porcelain", "--", "briefing", "factbase", "templates")
-        else ""
-    )
-    return git("rev-parse", "--short", "HEAD") + dirty
+    changed = git("status", "--porcelain", "--", "briefing", "factbase", "templates", "seeds")
+    return git("rev-parse", "--short", "HEAD") + (" (working tree modified)" if changed else "")
 
 
 def versions() -> str:
@@ -833,28 +937,30 @@ def versions() -> str:
     return ", ".join(parts)
 
 
-def report(bench: Bench, load_start: tuple[float, ...], seconds: float) -> str:
+def report(bench: Bench, commit: str, load_start: float, seconds: float) -> str:
     failing = [f.name for f in bench.figures if f.passed is False]
-    load_end = os.getloadavg()
-    header = [
+    end_commit = git_state()
+    commits = commit if end_commit == commit else f"{commit} at start, {end_commit} at end"
+    lines = [
         "# briefing benchmark",
         "",
-        f"- run: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, "
+        f"- run {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}: "
         f"{'quick' if bench.quick else 'full'} mode, {seconds / 60:.1f} min in all, "
-        f"nice {os.getpriority(os.PRIO_PROCESS, 0)}",
-        f"- commit {git_state()}; {versions()}",
-        f"- machine: {os.cpu_count()} CPUs, {platform.platform()}; load average "
-        f"{load_start[0]:.2f} at start, {load_end[0]:.2f} at end (shared machine: wall times "
-        "are noisy, CPU times much less so)",
-        "- `.venv/bin/python bench/run.py [--quick]`; shipped fact base copied to a temporary "
-        "folder; wall times are medians of the stated repetitions",
+        f"nice {os.getpriority(os.PRIO_PROCESS, 0)}; commit {commits}",
+        f"- {versions()}; {os.cpu_count()} CPUs, {platform.platform()}",
+        f"- shared machine: load average {load_start:.2f} at start, {os.getloadavg()[0]:.2f} at "
+        f"end; {bench.machine.waited:.0f} s spent waiting for quiet spells, "
+        f"{bench.machine.repeated} disturbed run(s) repeated",
+        "- value: median wall time of the stated repetitions (fact base copied to a temporary "
+        "folder); CPU: user + system of the process tree; others: CPUs that other processes "
+        "used meanwhile, on average (0 is a quiet machine, 2 a saturated one)",
         "",
         table(bench.figures),
         "",
         f"**{len(failing)} target(s) failing**" + (": " + "; ".join(failing) if failing else ""),
         "",
     ]
-    return "\n".join(header)
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- main
@@ -869,8 +975,22 @@ def snapshot(work: Path) -> Path:
     return factbase
 
 
+STEPS: list[Callable[[Bench], None]] = [
+    measure_cold_build,
+    measure_noop_rebuild,
+    measure_edit_rebuild,
+    measure_startup,
+    measure_weasyprint_warm,
+    measure_naive_peer,
+    peer_ratios,
+    measure_pdf_builds,
+    measure_validate_scaling,
+    measure_build_scaling,
+]
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, smaller scaling")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
@@ -878,37 +998,30 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run at nice -10 (root only), so other load on a shared machine disturbs less",
     )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=600,
+        metavar="SECONDS",
+        help="longest time, in all, to wait for quiet spells (default 600; 0: never wait)",
+    )
     args = parser.parse_args(argv)
+    if not PYTHON.exists():
+        print("no .venv: run `make build` first", file=sys.stderr)
+        return 2
     if args.priority:
         os.setpriority(os.PRIO_PROCESS, 0, -10)  # inherited by every command it runs
-    if Path(sys.executable).resolve() != PYTHON.resolve() and not (ROOT / ".venv").exists():
-        print("run with .venv/bin/python bench/run.py", file=sys.stderr)
-        return 2
 
-    load_start = os.getloadavg()
+    load_start, commit = os.getloadavg()[0], git_state()
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
     env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("PYTHONPROFILEIMPORTTIME", None)
-    bench = Bench(args.quick, work, snapshot(work), env)
+    bench = Bench(args.quick, work, snapshot(work), env, Machine(args.wait))
     bench.briefing_ids = sorted(p.stem for p in (bench.facts / "briefings").glob("*.yaml"))
-    steps: list[Callable[[Bench], None]] = [
-        measure_cold_build,
-        measure_noop_rebuild,
-        measure_edit_rebuild,
-        measure_startup,
-        measure_weasyprint_warm,
-        measure_naive_peer,
-        peer_ratios,
-        measure_pdf_builds,
-        measure_validate_scaling,
-        measure_build_scaling,
-    ]
     try:
-        for number, step in enumerate(steps, start=1):
-            print(
-                f"[{number}/{len(steps)}] {(step.__doc__ or '').splitlines()[0]}", file=sys.stderr
-            )
+        for number, step in enumerate(STEPS, start=1):
+            title = (step.__doc__ or "").splitlines()[0]
+            print(f"[{number}/{len(STEPS)}] {title}", file=sys.stderr)
             try:
                 step(bench)
             except (BenchError, subprocess.TimeoutExpired, OSError, AssertionError) as error:
@@ -917,7 +1030,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    text = report(bench, load_start, time.perf_counter() - started)
+    text = report(bench, commit, load_start, time.perf_counter() - started)
     LATEST.write_text(text, encoding="utf-8")
     print(text)
     return 0

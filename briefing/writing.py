@@ -87,8 +87,14 @@ class OutputFolder:
     def write(self, name: str, data: bytes) -> None:
         """Write atomically: temporary file in the same folder, fsync, rename into place."""
         final = self.path(name)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+        try:  # a read-only or full folder fails here already: the same clear error
+            final.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp_name = tempfile.mkstemp(
+                prefix=f".{final.name}.", suffix=".tmp", dir=final.parent
+            )
+        except OSError as error:
+            reason = "disk full" if error.errno == errno.ENOSPC else error.strerror
+            raise RenderError(f"cannot write {final}: {reason}") from None
         temp = Path(temp_name)
         try:
             with os.fdopen(fd, "wb") as handle:
