@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from briefing import __version__
+from briefing import __version__, uptodate
 from briefing.checks import check
 from briefing.errors import BriefingError, InvalidInput, Problem, RenderError, UsageError
+from briefing.events import Event, Report
 from briefing.load import load_factbase
 from briefing.model import Briefing, FactBase, Marking
 from briefing.render.markdown import MarkdownDocument, render_markdown
@@ -104,17 +105,6 @@ class Target:
         return f"{self.briefing}.{self.fmt}"
 
 
-@dataclass(frozen=True)
-class Event:
-    """Something a build did, for progress bars, log lines and JSON logs."""
-
-    kind: Literal["start", "built", "skipped", "failed", "finish"]
-    target: str = ""
-    detail: str = ""
-    seconds: float = 0.0
-    total: int = 0
-
-
 @dataclass
 class Result:
     """What a build did, target by target."""
@@ -128,9 +118,6 @@ class Result:
     @property
     def exit_code(self) -> int:
         return RenderError.exit_code if self.failed else 0
-
-
-Report = Callable[[Event], None]
 
 
 def _digest(*parts: str | bytes) -> str:
@@ -150,6 +137,38 @@ def _template_digest(templates: Path | None) -> str:
             if path.is_file():
                 parts += [str(path.relative_to(folder)), path.read_bytes()]
     return _digest(*parts)
+
+
+def fingerprint_of(options: Options) -> str:
+    """The options fingerprint the no-op fast path compares (see `uptodate`)."""
+    marking = options.marking
+    return uptodate.options_fingerprint(
+        factbase=options.factbase,
+        briefings=options.briefings,
+        formats=options.formats,
+        templates=options.templates,
+        marking=(marking.classification, marking.tlp.value if marking.tlp else None)
+        if marking
+        else None,
+        paper=options.paper,
+        pdf_variants=options.pdf_variants,
+        edition=options.edition,
+        strict=options.strict,
+    )
+
+
+def _input_folders(fb: FactBase, options: Options) -> list[Path]:
+    folders = [fb.root.resolve(), fb.seeds_dir, SHIPPED_TEMPLATES]
+    return folders + ([options.templates.resolve()] if options.templates else [])
+
+
+def _input_files(fb: FactBase, options: Options) -> list[Path]:
+    """Every file a build of this fact base can read."""
+    files = [fb.seeds_dir / s.file for s in fb.sources]
+    for folder in _input_folders(fb, options):
+        if folder != fb.seeds_dir:
+            files += [p for p in folder.rglob("*") if p.is_file()]
+    return files
 
 
 def factbase_digest(fb: FactBase) -> str:
@@ -260,12 +279,21 @@ def build(options: Options, report: Report | None = None) -> Result:
                 except (BriefingError, OSError) as error:
                     fail(target, error)
         _build_pdfs([t for t in todo if t.fmt == "pdf"], options, record, fail)
+        state = None
+        if not result.failed:
+            state = uptodate.record(
+                files=_input_files(fb, options),
+                folders=_input_folders(fb, options),
+                options=fingerprint_of(options),
+                targets=[t.key for t in targets],
+            )
         folder.write_manifest(
             MANIFEST,
             {
                 "tool_version": __version__,
                 "factbase_digest": factbase_digest(fb),
                 "outputs": dict(sorted(outputs.items())),
+                uptodate.STATE: state,
             },
         )
     result.seconds = time.perf_counter() - started

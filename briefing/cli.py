@@ -202,6 +202,9 @@ def schema(
     typer.echo(schema_text(kind), nl=False)
 
 
+FORMAT_NAMES = ("md", "html", "fragment", "pdf")  # briefing.build.FORMATS, without its imports
+
+
 class Fmt(StrEnum):
     md = "md"
     html = "html"
@@ -231,13 +234,9 @@ def _parse_marking(text: str | None) -> Any:
     from pydantic import ValidationError
 
     from briefing.model import Marking
+    from briefing.uptodate import split_marking
 
-    classification, tlp = None, None
-    for part in (p.strip() for p in text.split("|")):
-        if part.upper().startswith("TLP:"):
-            tlp = part
-        elif part:
-            classification = part
+    classification, tlp = split_marking(text)
     try:
         return Marking(classification=classification, tlp=tlp)
     except ValidationError:
@@ -363,19 +362,41 @@ def build(
     Exit codes: 0 built or up to date; 1 fact base invalid (nothing written); 2 usage error;
     3 some targets failed (the others built); 4 another build holds the lock.
     """
-    from briefing.build import FORMATS, Options, default_jobs
-    from briefing.build import build as run_build
     from briefing.progress import Reporter
+    from briefing.uptodate import check, options_fingerprint, split_marking
+
+    verbosity = 0 if quiet else 2 if verbose else 1
+    factbase = facts or default_factbase()
+    chosen_formats = tuple(f.value for f in formats) if formats else FORMAT_NAMES
+    chosen_variants = tuple(v.value for v in pdf_variants) if pdf_variants else ("ua",)
+    if not force:
+        fingerprint = options_fingerprint(
+            factbase=factbase,
+            briefings=tuple(briefings or ()),
+            formats=chosen_formats,
+            templates=templates,
+            marking=split_marking(marking) if marking else None,
+            paper=paper.value,
+            pdf_variants=chosen_variants,
+            edition=edition,
+            strict=strict,
+        )
+        with Reporter(log_format.value, verbosity) as reporter:
+            if check(out, fingerprint, reporter):
+                raise typer.Exit(0)
+
+    from briefing.build import Options, default_jobs
+    from briefing.build import build as run_build
 
     options = Options(
-        factbase=facts or default_factbase(),
+        factbase=factbase,
         out=out,
         briefings=tuple(briefings or ()),
-        formats=tuple(f.value for f in formats) if formats else FORMATS,
+        formats=chosen_formats,  # type: ignore[arg-type]
         templates=templates,
         marking=_parse_marking(marking),
         paper=paper.value,
-        pdf_variants=tuple(v.value for v in pdf_variants) if pdf_variants else ("ua",),
+        pdf_variants=chosen_variants,  # type: ignore[arg-type]
         jobs=jobs or default_jobs(),
         force=force,
         strict=strict,
@@ -384,7 +405,6 @@ def build(
         timeout=timeout,
         memory_mib=memory,
     )
-    verbosity = 0 if quiet else 2 if verbose else 1
     try:
         with Reporter(log_format.value, verbosity) as reporter:
             result = run_build(options, reporter)

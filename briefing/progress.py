@@ -9,7 +9,7 @@ import time
 from types import TracebackType
 from typing import Any, Literal, TextIO
 
-from briefing.build import Event
+from briefing.events import Event
 
 LogFormat = Literal["text", "json"]
 

@@ -6,8 +6,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from briefing.build import Options, Report, build
+from briefing.build import Options, build
 from briefing.errors import BriefingError, InvalidInput, Problem
+from briefing.events import Report
 from briefing.render.templating import SHIPPED_TEMPLATES
 
 

@@ -160,3 +160,36 @@ def test_a_failing_template_fails_its_target_only(mini: Path, tmp_path: Path) ->
     assert "page.html.j2:1" in stdout
     assert (out / "c2.md").exists()
     assert not (out / "c2.html").exists()
+
+
+def test_a_damaged_output_is_rebuilt(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build("--facts", mini, "--out", out, "-f", "md", "-f", "html")
+    good = (out / "c2.html").read_bytes()
+    (out / "c2.html").write_bytes(good[: len(good) // 2])
+    code, stdout, _ = build("--facts", mini, "--out", out, "-f", "md", "-f", "html")
+    assert code == 0
+    assert "built   c2.html" in stdout
+    assert "skipped c2.md" in stdout
+    assert (out / "c2.html").read_bytes() == good
+
+
+def test_other_options_are_not_taken_for_up_to_date(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build("--facts", mini, "--out", out, "-f", "md")
+    code, stdout, _ = build("--facts", mini, "--out", out, "-f", "md", "--marking", "TLP:RED")
+    assert code == 0
+    assert "built   c2.md" in stdout
+    assert "TLP:RED" in (out / "c2.md").read_text()
+
+
+def test_a_new_template_file_is_noticed(mini: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    out = tmp_path / "out"
+    build("--facts", mini, "--out", out, "-f", "md", "--templates", templates)
+    (templates / "topic.md.j2").write_text("# {{ doc.title | md }}\n")
+    code, stdout, _ = build("--facts", mini, "--out", out, "-f", "md", "--templates", templates)
+    assert code == 0
+    assert "built   c2.md" in stdout
+    assert (out / "c2.md").read_text().splitlines()[2] == "# Command and control"
