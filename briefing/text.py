@@ -53,9 +53,13 @@ def normalise(text: str) -> Normalised:
     return Normalised("".join(chars), tuple(offsets))
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_quote(text: str) -> str:
-    """The normalised form of a quote, for searching a normalised source."""
-    return normalise(text).text
+    """The normalised form of a quote, for searching a normalised source (`normalise`'s text,
+    without the offsets it keeps: quotes are many, sources few)."""
+    return _SPACES.sub(" ", text.translate(_EQUIVALENT)).strip()
 
 
 def find_all(haystack: str, needle: str) -> Iterator[int]:
