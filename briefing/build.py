@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -25,13 +26,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from briefing import __version__, uptodate
-from briefing.checks import check
 from briefing.errors import BriefingError, InvalidInput, Problem, RenderError, UsageError
 from briefing.events import Event, Report
-from briefing.load import load_factbase
 from briefing.model import Briefing, FactBase, Marking
 from briefing.render.markdown import MarkdownDocument, render_markdown
 from briefing.render.templating import SHIPPED_TEMPLATES
+from briefing.validation import gather, load_valid  # noqa: F401  # re-exported for callers
 from briefing.writing import OutputFolder
 
 Format = Literal["md", "html", "fragment", "pdf"]
@@ -39,23 +39,6 @@ PdfVariant = Literal["ua", "a3b"]
 FORMATS: tuple[Format, ...] = ("md", "html", "fragment", "pdf")
 MANIFEST = "manifest.json"
 EDITIONS = "editions"
-
-
-def gather(root: Path) -> tuple[FactBase | None, list[Problem]]:
-    """Load a fact base and run every check; all problems, errors and warnings, at once."""
-    fb, problems = load_factbase(root)
-    if fb is not None:
-        problems += check(fb)
-    return fb, sorted(problems)
-
-
-def load_valid(root: Path, *, strict: bool = False) -> tuple[FactBase, list[Problem]]:
-    """A fact base without errors (and without warnings when strict), plus its warnings."""
-    fb, problems = gather(root)
-    failing = [p for p in problems if p.severity == "error" or strict]
-    if fb is None or failing:
-        raise InvalidInput(problems)
-    return fb, problems
 
 
 @dataclass(frozen=True)
@@ -217,8 +200,10 @@ def _render_small(target: Target, templates: Path | None) -> dict[str, bytes]:
     if target.fmt == "md":
         return {target.names[0]: target.doc.text.encode()}
     from briefing.render.html import render_html
+    from briefing.render.inert import ensure_inert
 
     html = render_html(target.doc, fragment=target.fmt == "fragment", templates=templates)
+    ensure_inert(html, target.names[0])
     return {target.names[0]: html.encode()}
 
 
@@ -279,7 +264,9 @@ def build(options: Options, report: Report | None = None) -> Result:
                 except (BriefingError, OSError) as error:
                     fail(target, error)
         _build_pdfs([t for t in todo if t.fmt == "pdf"], options, record, fail)
-        state = None
+        # The inputs of the last build that fully succeeded. A failure keeps the previous
+        # state: if these inputs are the same, the outputs kept are the right ones.
+        state = manifest.get(uptodate.STATE)
         if not result.failed:
             state = uptodate.record(
                 files=_input_files(fb, options),
@@ -325,6 +312,9 @@ def _worker_init(memory_mib: int) -> None:
         warm_up()  # if this fails, each job reports it as its target's failure, no traceback
 
 
+WATCHDOG_GRACE = 2.0  # seconds past the time limit before a stuck worker is ended
+
+
 class _TimedOut(Exception):
     pass
 
@@ -344,19 +334,32 @@ def _render_pdf_job(
             f"the PDF worker could not load WeasyPrint within its memory bound ({error})"
         ) from None
 
-    def expire(signum: int, frame: object) -> None:
-        raise _TimedOut(f"PDF layout took longer than {timeout:g} s")
+    message = f"PDF layout took longer than {timeout:g} s"
+    expired: list[bool] = []
 
+    def expire(signum: int, frame: object) -> None:
+        expired.append(True)
+        raise _TimedOut(message)
+
+    # The alarm interrupts Python code; WeasyPrint swallows exceptions in places (drawing an
+    # SVG), so a watchdog thread also ends the whole worker a little later. The parent then
+    # sees the worker die and fails the target.
+    watchdog = threading.Timer(timeout + WATCHDOG_GRACE, os._exit, args=(70,))
+    watchdog.daemon = True
     begun = time.perf_counter()
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, timeout)
+    watchdog.start()
     try:
         pdfs = render_pdf(html, variants=variants)
     except MemoryError:
         raise RenderError("PDF layout ran out of its memory bound") from None
     finally:
+        watchdog.cancel()
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:  # the alarm fired but something caught it: the PDF may be incomplete
+        raise _TimedOut(message)
     files = {name: pdfs[variant] for name, variant in zip(names, variants, strict=True)}
     return files, time.perf_counter() - begun
 
@@ -386,7 +389,12 @@ def _build_pdfs(
     # took down in a pool of its own, so only the target that kills its worker fails.
     for job in broken:
         for target, _ in _run_pool([job], variants, options, 1, record, fail):
-            fail(target, RenderError("the PDF worker died (over its memory bound or killed)"))
+            fail(
+                target,
+                RenderError(
+                    "the PDF worker died (past its time limit, over its memory bound, or killed)"
+                ),
+            )
 
 
 def _run_pool(

@@ -78,7 +78,7 @@ def _fail(error: BriefingError) -> typer.Exit:
 
 
 def _load(facts: Path | None) -> Any:
-    from briefing.build import load_valid
+    from briefing.validation import load_valid
 
     try:
         fb, _ = load_valid(facts or default_factbase())
@@ -98,7 +98,7 @@ def validate(
     Prints every problem as file:line:col, e.g. `briefing validate --facts factbase/`.
     Exit 0 when valid, 1 when not.
     """
-    from briefing.build import gather
+    from briefing.validation import gather
 
     fb, problems = gather(facts or default_factbase())
     errors = sum(p.severity == "error" for p in problems)

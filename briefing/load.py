@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from briefing import cache
 from briefing.errors import InvalidInput, Problem
 from briefing.locate import Path_, SourceMap, dotted
 from briefing.model import (
@@ -62,7 +63,6 @@ class _Reader:
         self.map = SourceMap(display_path(path))
         self.problems: list[Problem] = []
         self.nodes = 0
-        self.lines: list[str] = []
         self.text = ""
 
     def problem(self, line: int, column: int, code: str, message: str, hint: str) -> None:
@@ -101,7 +101,6 @@ class _Reader:
             )
             return None
         text = self._decode(raw)
-        self.lines = text.splitlines() if text is not None else []
         self.text = text or ""
         if text is None:
             return None
@@ -116,11 +115,24 @@ class _Reader:
                 "add the content this file should hold (see `briefing schema`)",
             )
             return None
+        hit, data = cache.get(raw)
+        if hit:
+            self.map.locate = self._relocate
+            return data
         try:
-            return self._build(text)
+            data = self._build(text)
         except yaml.YAMLError as error:
             self._yaml_error(error)
             return None
+        if not self.problems:
+            cache.put(raw, data)
+        return data
+
+    def _relocate(self, smap: SourceMap) -> None:
+        """Parse again, for the line marks only: a cached file's marks are wanted after all."""
+        marks = _Reader(self.path)
+        marks.map = smap
+        marks._build(self.text)
 
     def _decode(self, raw: bytes) -> str | None:
         if raw.startswith(b"\xef\xbb\xbf"):
@@ -300,7 +312,8 @@ class _Reader:
             str(p) for p in (getattr(error, "context", None), getattr(error, "problem", None)) if p
         ) or str(error)
         hint = "fix the YAML syntax here"
-        source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        lines = self.text.splitlines()
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
         if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "tab" in what:
             hint = "indent with spaces, not tabs"
         self.problem(line, column, "yaml-syntax", f"YAML syntax: {what}", hint)
@@ -513,6 +526,20 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
     entities: EntityList = parsed["entities"]
     discrepancies: DiscrepancyList = parsed["discrepancies"]
     seeds = (root / settings.seeds).resolve()
+    project = root.resolve().parent
+    if not seeds.is_relative_to(project):
+        line, column = maps["settings"].value(("seeds",))
+        problems.append(
+            Problem(
+                maps["settings"].file,
+                line,
+                column,
+                "seeds-outside",
+                f"seeds folder {settings.seeds!r} is outside the project folder {project}",
+                "keep the source articles beside the fact base, e.g. ../seeds",
+            )
+        )
+        seeds = project / "seeds"
     source_bytes: dict[str, bytes | None] = {}
     for source in register.sources:
         path = (seeds / source.file).resolve()

@@ -13,7 +13,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from briefing.locate import SourceMap
 
@@ -24,6 +31,16 @@ Id = Annotated[
     Field(description="Lower-case letters, digits and hyphens; at most 64 characters."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+def _not_a_timestamp(value: object) -> object:
+    """A number is not a date (pydantic would read 1721606400 as a Unix timestamp)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("write the date as YYYY-MM-DD, not a number")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_not_a_timestamp)]
 NOT_STATED = "not stated"
 
 
@@ -166,7 +183,7 @@ class Source(Strict):
     origin: Origin
     timing: Timing = Field(description="preview: written before the talks; report: after.")
     timing_evidence: Text = Field(description="The wording that shows the timing.")
-    date: dt.date | None = Field(None, description="Date the text gives, if any.")
+    date: Date | None = Field(None, description="Date the text gives, if any.")
     date_evidence: str = Field(NOT_STATED, description="Where the text gives the date.")
     reliability: Reliability = Field(description="Admiralty source-reliability grade A–F.")
     reliability_reason: Text = Field(description="One line: why this grade.")
@@ -242,7 +259,7 @@ class FigureValue(Strict):
     """A number the text gives, typed."""
 
     label: Text = Field(description="What is counted, e.g. 'US troops in Japan'.")
-    value: float = Field(description="The number, e.g. 54000 or 7.2.")
+    value: float = Field(description="The number, e.g. 54000 or 7.2.", allow_inf_nan=False)
     unit: Text = Field(description="Unit, e.g. 'troops', 'percent', 'years'.")
     qualifier: Literal["exactly", "about", "more than", "less than", "up to"] = "exactly"
 
@@ -350,7 +367,7 @@ class Event(Strict):
 
     id: Id
     name: Text
-    date: dt.date | None = None
+    date: Date | None = None
     place: str = NOT_STATED
     participants: list[Id] = Field(default_factory=list, description="Entity ids.")
     facts: list[Id] = Field(default_factory=list, description="Facts that establish it.")
@@ -361,7 +378,7 @@ class Settings(Strict):
 
     title: Text
     subject: Text
-    as_of: dt.date = Field(description="As-of date of the fact base; the default edition.")
+    as_of: Date = Field(description="As-of date of the fact base; the default edition.")
     organisation: Text = Field(description="Author organisation for document metadata.")
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     seeds: str = Field("../seeds", description="Folder of the source files, relative to here.")

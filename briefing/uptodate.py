@@ -16,6 +16,7 @@ from typing import Any
 
 from briefing import __version__
 from briefing.events import Event, Report
+from briefing.writing import temporaries
 
 STATE = "build_inputs"
 
@@ -106,6 +107,8 @@ def check(out: Path, options: str, report: Report) -> bool:
         for name, entry in manifest["outputs"].items():
             if digest_file(out / name) != entry["sha256"]:
                 return False
+        if temporaries(out):
+            return False  # a killed build's leftovers: the full path cleans them up
         targets = list(state["targets"])
     except (OSError, ValueError, KeyError, TypeError):
         return False

@@ -25,6 +25,15 @@ LOCK_NAME = ".briefing.lock"
 _TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # what `write` names its temporary files
 
 
+def temporaries(root: Path) -> list[Path]:
+    """The temporary files `OutputFolder.write` makes (a killed build may leave some)."""
+    return [
+        temp
+        for temp in root.rglob(".*.tmp")
+        if _TEMP_FILE.match(temp.name) and temp.is_file() and not temp.is_symlink()
+    ]
+
+
 class OutputFolder:
     """An output folder held under an exclusive lock while a build writes into it."""
 
@@ -58,10 +67,9 @@ class OutputFolder:
 
     def _remove_stale_temporaries(self) -> None:
         """Delete temporary files a killed build left behind; under the lock, none is live."""
-        for temp in self.root.rglob(".*.tmp"):
-            if _TEMP_FILE.match(temp.name) and temp.is_file() and not temp.is_symlink():
-                with contextlib.suppress(OSError):
-                    temp.unlink()
+        for temp in temporaries(self.root):
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
     def __exit__(
         self,

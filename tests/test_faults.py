@@ -468,12 +468,6 @@ def svg_use_bomb(levels: int = 4, fan: int = 10) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="build.py: the time limit is a SIGALRM exception inside the worker; WeasyPrint's "
-    "SVGImage.draw catches BaseException, so an alarm that fires while an SVG is drawn is "
-    "swallowed (that image silently vanishes) and the rest of the PDF runs with no limit",
-)
 def test_pdf_time_limit_holds_while_svg_images_are_drawn(tmp_path: Path) -> None:
     factbase = mini(tmp_path)
     out = tmp_path / "out"
