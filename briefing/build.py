@@ -252,18 +252,19 @@ def build(options: Options, report: Report | None = None) -> Result:
                 say(Event("skipped", target.key, "up to date"))
             else:
                 todo.append(target)
-        for target in todo:
-            if target.fmt != "pdf":
-                begun = time.perf_counter()
-                try:
-                    record(
-                        target,
-                        _render_small(target, options.templates),
-                        time.perf_counter() - begun,
-                    )
-                except (BriefingError, OSError) as error:
-                    fail(target, error)
-        _build_pdfs([t for t in todo if t.fmt == "pdf"], options, record, fail)
+
+        def render_small() -> None:
+            for target in todo:
+                if target.fmt != "pdf":
+                    begun = time.perf_counter()
+                    try:
+                        files = _render_small(target, options.templates)
+                        record(target, files, time.perf_counter() - begun)
+                    except (BriefingError, OSError) as error:
+                        fail(target, error)
+
+        # The PDF workers start first; Markdown and HTML are rendered while they lay out.
+        _build_pdfs([t for t in todo if t.fmt == "pdf"], options, record, fail, render_small)
         # The inputs of the last build that fully succeeded. A failure keeps the previous
         # state: if these inputs are the same, the outputs kept are the right ones.
         state = manifest.get(uptodate.STATE)
@@ -369,9 +370,12 @@ def _build_pdfs(
     options: Options,
     record: Callable[[Target, dict[str, bytes], float], None],
     fail: Callable[[Target, BaseException], None],
+    meanwhile: Callable[[], None],
 ) -> None:
-    """Lay out PDFs in worker processes, at most `jobs` at a time."""
+    """Lay out PDFs in worker processes, at most `jobs` at a time, longest first; run
+    `meanwhile` in this process while they work."""
     if not targets:
+        meanwhile()
         return
     from briefing.render.pdf import pdf_html
 
@@ -381,10 +385,10 @@ def _build_pdfs(
             jobs.append((target, pdf_html(target.doc, options.paper, options.templates)))
         except BriefingError as error:
             fail(target, error)
-    if not jobs:
-        return
+    jobs.sort(key=lambda job: len(job[1]), reverse=True)  # the longest layout starts first
     variants = tuple(dict.fromkeys(options.pdf_variants))
-    broken = _run_pool(jobs, variants, options, max(1, min(options.jobs, len(jobs))), record, fail)
+    workers = max(1, min(options.jobs, len(jobs)))
+    broken = _run_pool(jobs, variants, options, workers, record, fail, meanwhile)
     # A worker that dies (memory bound, a crash) breaks its whole pool. Retry each target it
     # took down in a pool of its own, so only the target that kills its worker fails.
     for job in broken:
@@ -404,9 +408,13 @@ def _run_pool(
     workers: int,
     record: Callable[[Target, dict[str, bytes], float], None],
     fail: Callable[[Target, BaseException], None],
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[tuple[Target, str]]:
     """Run PDF jobs in one pool; return the jobs lost to a broken pool."""
     broken: list[tuple[Target, str]] = []
+    if not jobs:
+        meanwhile()
+        return broken
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_worker_init, initargs=(options.memory_mib,)
     ) as pool:
@@ -414,6 +422,7 @@ def _run_pool(
             (job, pool.submit(_render_pdf_job, job[1], variants, job[0].names, options.timeout))
             for job in jobs
         ]
+        meanwhile()
         for job, future in futures:
             try:
                 files, seconds = future.result()
