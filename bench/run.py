@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
+import hashlib
 import itertools
 import json
 import os
@@ -47,7 +48,7 @@ LATEST = ROOT / "bench" / "latest.md"
 FORMATS = ("md", "html", "fragment", "pdf")
 MIB = 1024 * 1024
 QUIET_CPUS = 0.25  # other processes' load below which the machine counts as quiet
-DISTURBED_CPUS = 0.5  # other processes' load above which a repeatable run is repeated
+DISTURBED_CPUS = 0.3  # other processes' load above which a repeatable run is repeated
 RETRIES = 2  # extra attempts at a disturbed run
 
 T = TypeVar("T")
@@ -199,6 +200,7 @@ class Bench:
     env: dict[str, str]
     machine: Machine
     figures: list[Figure] = field(default_factory=list)
+    source_changes: list[str] = field(default_factory=list)  # steps before which code changed
     briefing_ids: list[str] = field(default_factory=list)
     cold_wall: float | None = None
     cold_out: Path | None = None
@@ -493,6 +495,7 @@ def measure_edit_rebuild(bench: Bench) -> None:
     factbase = copy_factbase(bench.facts, bench.work / "edited")
     out = bench.work / "edit-out"
     shutil.copytree(bench.cold_out, out)  # a built folder; digests are path-independent
+    untimed(bench, [BRIEFING, "build", "--out", out, "--facts", factbase, "-q"])  # up to date
     fact_id = pick_fact(factbase)
     procs, expected, mismatches, changed = [], 0, 0, []
     for n in range(bench.reps(3)):
@@ -575,6 +578,7 @@ def measure_startup(bench: Bench) -> None:
         ("validate", ["validate", "--facts", bench.facts]),
         ("no-op build", ["build", "--out", bench.cold_out, "--facts", bench.facts, "-q"]),
     ]
+    untimed(bench, [BRIEFING, *commands[-1][1]])  # so the traced build is a no-op for sure
     for label, args in commands:
         names, _ = imported_modules(bench, *args)
         loaded = any(n.split(".")[0] == "weasyprint" for n in names)
@@ -974,6 +978,11 @@ def report(bench: Bench, commit: str, load_start: float, seconds: float) -> str:
         f"- shared machine: load average {load_start:.2f} at start, {os.getloadavg()[0]:.2f} at "
         f"end; {bench.machine.waited:.0f} s spent waiting for quiet spells, "
         f"{bench.machine.repeated} disturbed run(s) repeated",
+        "- briefing/ or templates/ changed during the run, before step(s) "
+        + ", ".join(bench.source_changes)
+        + ": figures on either side measure different code"
+        if bench.source_changes
+        else "- briefing/ and templates/ unchanged during the run",
         "- value: median wall time of the stated repetitions (fact base copied to a temporary "
         "folder); CPU: user + system of the process tree; others: CPUs that other processes "
         "used meanwhile, on average (0 is a quiet machine, 2 a saturated one)",
@@ -987,6 +996,17 @@ def report(bench: Bench, commit: str, load_start: float, seconds: float) -> str:
 
 
 # --------------------------------------------------------------------------- main
+
+
+def source_digest() -> str:
+    """Digest of the tool's code and shipped templates: a build digests these too, so a
+    change during the run (a shared work tree) invalidates what was built before it."""
+    sha = hashlib.sha256()
+    for folder in (ROOT / "briefing", ROOT / "templates"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                sha.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return sha.hexdigest()
 
 
 def snapshot(work: Path) -> Path:
@@ -1046,9 +1066,13 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(args.quick, work, snapshot(work), env, Machine(args.wait))
     bench.briefing_ids = sorted(p.stem for p in (bench.facts / "briefings").glob("*.yaml"))
     try:
+        source = source_digest()
         for number, step in enumerate(STEPS, start=1):
             title = (step.__doc__ or "").splitlines()[0]
             print(f"[{number}/{len(STEPS)}] {title}", file=sys.stderr)
+            if source_digest() != source:
+                source, title = source_digest(), title.split(" ", 1)[0].rstrip(".")
+                bench.source_changes.append(title)
             try:
                 step(bench)
             except (BenchError, subprocess.TimeoutExpired, OSError, AssertionError) as error:

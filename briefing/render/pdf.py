@@ -7,7 +7,10 @@ is untrusted, and WeasyPrint's default fetcher would read local files and reach 
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +24,10 @@ Paper = Literal["a4", "letter"]
 PdfVariant = Literal["ua", "a3b"]
 WEASYPRINT_VARIANTS: dict[str, str] = {"ua": "pdf/ua-1", "a3b": "pdf/a-3b"}
 PAGE_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
+
+
+class MissingFont(RenderError):
+    """The layout used a font the stylesheet does not name."""
 
 
 class FetchRefused(RenderError):
@@ -68,6 +75,90 @@ def _fetcher_class() -> type:
     return AssetsOnlyFetcher
 
 
+_FAMILY_DECLARATION = re.compile(
+    r"(?:font-family|--bf-(?:serif|sans|mono))\s*:\s*([^;}<>]+)", re.IGNORECASE
+)
+_FONT_FACE = re.compile(r"@font-face\s*{[^}]*?font-family\s*:\s*([^;}]+)", re.IGNORECASE)
+_GENERIC = {
+    "serif",
+    "sans-serif",
+    "monospace",
+    "cursive",
+    "fantasy",
+    "system-ui",
+    "inherit",
+    "initial",
+    "unset",
+    "revert",
+    "math",
+    "emoji",
+    "ui-serif",
+    "ui-sans-serif",
+}
+
+
+def _named_families(html: str) -> set[str]:
+    """Every font family the document's CSS names."""
+    names = set()
+    for declaration in _FAMILY_DECLARATION.findall(html):
+        for name in declaration.split(","):
+            name = name.strip().strip("'\"").strip()
+            if name and name.lower() not in _GENERIC and not name.startswith("var("):
+                names.add(name.lower())
+    return names
+
+
+@functools.cache
+def installed_families() -> frozenset[str]:
+    """Font families fontconfig knows, lower-cased (`fc-list`, once per process)."""
+    try:
+        listing = subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(
+        name.strip().lower() for line in listing.splitlines() for name in line.split(",")
+    )
+
+
+def _ensure_primary_fonts_installed(html: str) -> None:
+    """The first family of every font-family the stylesheet sets must be installed."""
+    installed = installed_families()
+    if not installed:
+        return  # fontconfig gave no answer: the fallback check after layout still runs
+    declared = {  # @font-face families come with the document (their files are fetched)
+        name.strip().strip("'\"").strip().lower() for name in _FONT_FACE.findall(html)
+    }
+    installed = installed | declared
+    missing = set()
+    for declaration in _FAMILY_DECLARATION.findall(html):
+        first = declaration.split(",")[0].strip().strip("'\"").strip()
+        chosen = first and first.lower() not in _GENERIC and not first.startswith("var(")
+        if chosen and first.lower() not in installed:
+            missing.add(first)
+    if missing:
+        raise MissingFont(
+            f"font {', '.join(sorted(missing))} is not installed; install it "
+            "(the shipped fonts: scripts/system-deps.sh) or name one that is"
+        )
+
+
+def _ensure_named_fonts(html: str, used: set[str]) -> None:
+    """Fail rather than print with a font nobody chose: a missing font package, or text
+    whose characters the chosen fonts lack, would otherwise change the PDF silently."""
+    named = _named_families(html)
+    if not named:
+        return  # a document that chooses no font accepts the default one
+    strangers = sorted(family for family in used if family.lower() not in named)
+    if strangers:
+        raise MissingFont(
+            f"the PDF would fall back to {', '.join(strangers)}: a font the stylesheet names "
+            f"is not installed (run scripts/system-deps.sh), or the text has characters "
+            f"it lacks"
+        )
+
+
 def pdf_html(doc: MarkdownDocument, paper: Paper = "a4", templates: Path | None = None) -> str:
     """The page HTML with the print layout (pdf.css and the paper size) appended."""
     page_css = "\n" + stylesheet("pdf.css") + f"\n@page {{ size: {PAGE_SIZES[paper]}; }}\n"
@@ -84,6 +175,7 @@ def render_pdf(
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
+    _ensure_primary_fonts_installed(html)
     fetcher = _fetcher_class()(ASSETS)
     fonts = FontConfiguration()
     pdf_id = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
@@ -93,12 +185,14 @@ def render_pdf(
         )
         _refuse_unsafe_links(document)
         outputs: dict[PdfVariant, bytes] = {}
-        for variant in dict.fromkeys(variants):
+        for index, variant in enumerate(dict.fromkeys(variants)):
             data = document.write_pdf(
                 pdf_variant=WEASYPRINT_VARIANTS[variant],
                 pdf_identifier=pdf_id,
             )
             assert isinstance(data, bytes)
+            if index == 0:  # WeasyPrint knows the fonts it used once a PDF is written
+                _ensure_named_fonts(html, {font.family for font in document.fonts.values()})
             outputs[variant] = data
     except FatalURLFetchingError as error:
         raise FetchRefused(f"PDF refused a resource: {error}") from None
