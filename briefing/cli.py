@@ -227,6 +227,37 @@ class Variant(StrEnum):
     a3b = "a3b"
 
 
+FormatsOption = Annotated[
+    list[Fmt] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        show_default=False,
+        help="Output format, repeatable, e.g. -f pdf -f md. Default: all.",
+    ),
+]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder, e.g. --out site/.")]
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        show_default=False,
+        help="Your templates folder, searched before the shipped one, "
+        "e.g. --templates mytemplates/.",
+    ),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        show_default=False,
+        help="PDF worker processes, e.g. -j 2. Default: CPUs.",
+    ),
+]
+
+
 def _parse_marking(text: str | None) -> Any:
     """`UNCLASSIFIED`, `TLP:AMBER` or `UNCLASSIFIED|TLP:AMBER` → a Marking."""
     if text is None:
@@ -257,28 +288,10 @@ def build(
             show_default=False,
         ),
     ] = None,
-    formats: Annotated[
-        list[Fmt] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format, repeatable, e.g. -f pdf -f md. Default: all.",
-            show_default=False,
-        ),
-    ] = None,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output folder, e.g. --out site/.")
-    ] = Path("out"),
+    formats: FormatsOption = None,
+    out: OutOption = Path("out"),
     facts: FactsOption = None,
-    templates: Annotated[
-        Path | None,
-        typer.Option(
-            "--templates",
-            help="Your templates folder, searched before the shipped one, "
-            "e.g. --templates mytemplates/.",
-            show_default=False,
-        ),
-    ] = None,
+    templates: TemplatesOption = None,
     marking: Annotated[
         str | None,
         typer.Option(
@@ -300,16 +313,7 @@ def build(
             show_default=False,
         ),
     ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            help="PDF worker processes, e.g. -j 2. Default: CPUs.",
-            show_default=False,
-        ),
-    ] = None,
+    jobs: JobsOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even what is up to date.")
     ] = False,
@@ -418,37 +422,11 @@ def build(
 
 @app.command()
 def watch(
-    formats: Annotated[
-        list[Fmt] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format, repeatable, e.g. -f html. Default: all.",
-            show_default=False,
-        ),
-    ] = None,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output folder, e.g. --out site/.")
-    ] = Path("out"),
+    formats: FormatsOption = None,
+    out: OutOption = Path("out"),
     facts: FactsOption = None,
-    templates: Annotated[
-        Path | None,
-        typer.Option(
-            "--templates",
-            help="Your templates folder, e.g. --templates mytemplates/.",
-            show_default=False,
-        ),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            help="PDF worker processes, e.g. -j 2. Default: CPUs.",
-            show_default=False,
-        ),
-    ] = None,
+    templates: TemplatesOption = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Rebuild what changed whenever a fact, source or template is saved (Ctrl-C stops)."""
     from briefing.build import FORMATS, Options, default_jobs

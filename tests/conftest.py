@@ -145,9 +145,7 @@ def shipped_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from briefing.build import Options, build
 
     out = tmp_path_factory.mktemp("shipped-out")
-    result = build(
-        Options(factbase=SHIPPED_FACTBASE, out=out, pdf_variants=("ua", "a3b"), jobs=2)
-    )
+    result = build(Options(factbase=SHIPPED_FACTBASE, out=out, pdf_variants=("ua", "a3b"), jobs=2))
     assert not result.failed, result.failed
     return out
 
@@ -156,3 +154,14 @@ def shipped_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def shipped_ids() -> list[str]:
     """Ids of the shipped briefings, read from their files."""
     return sorted(p.stem for p in (SHIPPED_FACTBASE / "briefings").glob("*.yaml"))
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A fresh copy of the valid mini fact base; returns its factbase/ folder."""
+    import shutil
+
+    from editing import MINI
+
+    shutil.copytree(MINI, tmp_path / "mini")
+    return tmp_path / "mini" / "factbase"

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.writing import LOCK_NAME, OutputFolder
 
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 runner = CliRunner()
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    shutil.copytree(MINI, tmp_path / "mini")
-    return tmp_path / "mini" / "factbase"
 
 
 def build(*args: object) -> tuple[int, str, str]:

@@ -16,12 +16,6 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    shutil.copytree(MINI, tmp_path / "mini")
-    return tmp_path / "mini" / "factbase"
-
-
 def briefing(*args: object, **kwargs: object) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(

@@ -18,29 +18,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from editing import edit
 from typer.testing import CliRunner, Result
 
 from briefing.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
+
 MINI = Path(__file__).parent / "fixtures" / "mini"
 PROBLEM_LINE = re.compile(
     r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): "
     r"(?P<message>.+) — (?P<hint>.+)$"
 )
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    """A fresh copy of the valid mini fact base; returns its factbase/ folder."""
-    shutil.copytree(MINI, tmp_path / "mini")
-    return tmp_path / "mini" / "factbase"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur exactly once in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def where(path: Path, needle: str) -> tuple[int, int]:

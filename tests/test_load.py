@@ -7,11 +7,11 @@ mutated file itself, not copied from the tool's output.
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
+from editing import edit, located, the, where
 
 from briefing.errors import Problem
 from briefing.load import load_factbase
@@ -19,40 +19,8 @@ from briefing.load import load_factbase
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
 
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    """A fresh copy of the valid mini fact base; returns its factbase/ folder."""
-    shutil.copytree(MINI, tmp_path / "mini")
-    return tmp_path / "mini" / "factbase"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur exactly once in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def where(path: Path, needle: str) -> tuple[int, int]:
-    """1-based line and column where `needle` starts in a file (it must occur once)."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(needle) == 1, f"{needle!r} should occur exactly once in {path.name}"
-    before = text[: text.index(needle)]
-    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-
-
 def problems_of(factbase: Path) -> list[Problem]:
     return load_factbase(factbase)[1]
-
-
-def the(problems: list[Problem], code: str) -> Problem:
-    """The one problem with this code."""
-    found = [p for p in problems if p.code == code]
-    assert len(found) == 1, f"expected one {code}, got: {[str(p) for p in problems]}"
-    return found[0]
-
-
-def located(problem: Problem) -> tuple[Path, int, int]:
-    return Path(problem.file).resolve(), problem.line, problem.column
 
 
 def test_fixture_loads_without_problems(mini: Path) -> None:

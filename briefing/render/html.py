@@ -57,13 +57,16 @@ def _note_number(token: Token) -> str:
     return str(token.meta["id"] + 1)
 
 
+def _ref_id(token: Token, env: EnvType) -> str:
+    """Id of one reference to a note: `<briefing>-fnref3`, `-2` for its second use."""
+    sub = token.meta.get("subId", -1)
+    return f"{env['docId']}-fnref{_note_number(token)}" + (f"-{sub}" if sub > 0 else "")
+
+
 def _footnote_ref(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    token = tokens[idx]
-    number = _note_number(token)
-    sub = token.meta.get("subId", -1)
-    ref_id = f"{env['docId']}-fnref{number}" + (f"-{sub}" if sub > 0 else "")
+    number, ref_id = _note_number(tokens[idx]), _ref_id(tokens[idx], env)
     return (
         f'<sup class="footnote-ref"><a href="#{env["docId"]}-fn{number}" id="{ref_id}" '
         f'aria-label="Source note {number}">{number}</a></sup>'
@@ -87,10 +90,7 @@ def _footnote_open(
 def _footnote_anchor(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    token = tokens[idx]
-    number = _note_number(token)
-    sub = token.meta.get("subId", -1)
-    ref_id = f"{env['docId']}-fnref{number}" + (f"-{sub}" if sub > 0 else "")
+    number, ref_id = _note_number(tokens[idx]), _ref_id(tokens[idx], env)
     return (
         f' <a href="#{ref_id}" class="footnote-backref" '
         f'aria-label="Back to reference {number}">↩</a>'
