@@ -471,8 +471,8 @@ def measure_noop_rebuild(bench: Bench) -> None:
 
 def markdown_by_briefing(factbase: Path) -> dict[str, str]:
     """Each briefing's Markdown file, rendered in this process (what the target digest covers)."""
-    from briefing.build import load_valid
     from briefing.render.markdown import render_markdown
+    from briefing.validation import load_valid
 
     fb, _ = load_valid(factbase)
     return {b.id: render_markdown(fb, b).text for b in fb.briefings}
@@ -480,8 +480,8 @@ def markdown_by_briefing(factbase: Path) -> dict[str, str]:
 
 def pick_fact(factbase: Path) -> str:
     """A fact shown by the fewest briefings (a topic briefing and the read-ahead, typically)."""
-    from briefing.build import load_valid
     from briefing.render.context import document_view
+    from briefing.validation import load_valid
 
     fb, _ = load_valid(factbase)
     shown = {b.id: {v.id for v in document_view(fb, b).all_facts} for b in fb.briefings}
@@ -600,8 +600,9 @@ def measure_startup(bench: Bench) -> None:
 
 def load_pdf_htmls(bench: Bench) -> None:
     """The PDF-ready HTML of every briefing, exactly as a build hands it to a worker."""
-    from briefing.build import Options, load_valid, plan
+    from briefing.build import Options, plan
     from briefing.render.pdf import pdf_html
+    from briefing.validation import load_valid
 
     fb, _ = load_valid(bench.facts)
     targets = plan(fb, Options(factbase=bench.facts, out=bench.work / "unused", formats=("pdf",)))
@@ -1011,7 +1012,7 @@ def source_digest() -> str:
 
 def snapshot(work: Path) -> Path:
     """Copy the shipped fact base (and seeds) out of the repository, and check it is valid."""
-    from briefing.build import load_valid
+    from briefing.validation import load_valid
 
     factbase = copy_factbase(ROOT / "factbase", work / "shipped")
     load_valid(factbase)

@@ -31,7 +31,7 @@ from briefing.events import Event, Report
 from briefing.model import Briefing, FactBase, Marking
 from briefing.render.markdown import MarkdownDocument, render_markdown
 from briefing.render.templating import SHIPPED_TEMPLATES
-from briefing.validation import gather, load_valid  # noqa: F401  # re-exported for callers
+from briefing.validation import load_valid
 from briefing.writing import OutputFolder
 
 Format = Literal["md", "html", "fragment", "pdf"]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from editing import edit, located, the, where
 
-from briefing.build import gather
 from briefing.checks import wording_problems
 from briefing.errors import Problem
+from briefing.validation import gather
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

@@ -20,10 +20,10 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from briefing.build import gather
 from briefing.errors import Problem
 from briefing.load import read_yaml
 from briefing.model import FILES
+from briefing.validation import gather
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 FUZZ = settings(

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.build import load_valid
 from briefing.model import FactBase
 from briefing.render.markdown import render_markdown
+from briefing.validation import load_valid
 
 REPO = Path(__file__).resolve().parent.parent
 FACTBASE = REPO / "factbase"

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from briefing.build import Options, build, load_valid
+from briefing.build import Options, build
 from briefing.render.context import document_view
+from briefing.validation import load_valid
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Route
