@@ -32,3 +32,13 @@ def the(problems: list[Problem], code: str) -> Problem:
 
 def located(problem: Problem) -> tuple[Path, int, int]:
     return Path(problem.file).resolve(), problem.line, problem.column
+
+
+def templates_with(folder: Path, shell: str, addition: str) -> Path:
+    """A user templates folder whose `shell` (page or fragment) adds `addition` before the
+    contents list; returns the folder."""
+    shipped = Path(__file__).resolve().parent.parent / "templates" / shell
+    folder.mkdir()
+    text = shipped.read_text(encoding="utf-8")
+    (folder / shell).write_text(text.replace("{% include", addition + "\n{% include", 1))
+    return folder

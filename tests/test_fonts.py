@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from editing import templates_with
 from typer.testing import CliRunner
 
 from briefing.cli import app
-
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
-SHELL = Path(__file__).resolve().parent.parent / "templates" / "page.html.j2"
 
 
 @pytest.mark.parametrize(
@@ -23,20 +20,16 @@ SHELL = Path(__file__).resolve().parent.parent / "templates" / "page.html.j2"
     ],
 )  # fmt: skip
 def test_a_missing_font_or_glyph_fails_the_pdf(
-    tmp_path: Path, paragraph: str, reported: str
+    mini: Path, tmp_path: Path, paragraph: str, reported: str
 ) -> None:
-    shutil.copytree(MINI, tmp_path / "mini")
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    shell = SHELL.read_text().replace("{% include", paragraph + "\n{% include", 1)
-    (templates / "page.html.j2").write_text(shell)
+    templates = templates_with(tmp_path / "templates", "page.html.j2", paragraph)
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
         [
             "build",
             "--facts",
-            str(tmp_path / "mini" / "factbase"),
+            str(mini),
             "--out",
             str(out),
             "-f",

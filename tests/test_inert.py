@@ -3,15 +3,13 @@ script, a handler or an outside request to what intranet editors embed."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from editing import templates_with
 from typer.testing import CliRunner
 
 from briefing.cli import app
-
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
 @pytest.mark.parametrize(
@@ -29,20 +27,16 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 )
 @pytest.mark.parametrize("shell", ["page.html.j2", "fragment.html.j2"])
 def test_a_template_that_adds_active_content_fails_its_target(
-    tmp_path: Path, shell: str, addition: str, reported: str
+    mini: Path, tmp_path: Path, shell: str, addition: str, reported: str
 ) -> None:
-    shutil.copytree(MINI, tmp_path / "mini")
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    shipped = (Path(__file__).resolve().parent.parent / "templates" / shell).read_text()
-    (templates / shell).write_text(shipped.replace("{% include", addition + "\n{% include", 1))
+    templates = templates_with(tmp_path / "templates", shell, addition)
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
         [
             "build",
             "--facts",
-            str(tmp_path / "mini" / "factbase"),
+            str(mini),
             "--out",
             str(out),
             "-f",
