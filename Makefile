@@ -11,6 +11,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
+# The lock (requirements/*.txt, made by uv from pyproject.toml; see README): every Python
+# package at an exact version with its hashes. pip installs from it with --no-deps, so
+# nothing outside the lock can slip in. pip itself is pinned here.
+PIP_VERSION := 26.3
+UV_VERSION  := 0.13.8
+LOCK_RUNTIME := requirements/runtime.txt
+LOCK_TEST    := requirements/test.txt
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -20,21 +27,24 @@ BRIEFING_BUILD ?= build
 BRIEFING_ARGS  ?=
 PYTEST_ARGS    ?=
 
-.PHONY: venv build system-deps-runtime system-deps-test npm-deps test-deps lint test clean
+.PHONY: venv build system-deps-runtime system-deps-test npm-deps test-deps lint test clean \
+	lock test-latest
 
 # --- Python environment -------------------------------------------------------
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Re-run only when pyproject.toml is newer than the stamp.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --upgrade pip
-	$(PIP) install -e .
+# Re-run only when the lock or pyproject.toml is newer than the stamp. pip-sync's job
+# (removing what the lock no longer lists) is done by `make clean`.
+$(VENV)/.installed: $(LOCK_RUNTIME) pyproject.toml | $(BIN)/python
+	$(PIP) install pip==$(PIP_VERSION)
+	$(PIP) install --require-hashes --no-deps -r $(LOCK_RUNTIME)
+	$(PIP) install --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install -e '.[test]'
+$(VENV)/.installed-test: $(LOCK_TEST) $(VENV)/.installed
+	$(PIP) install --require-hashes --no-deps -r $(LOCK_TEST)
 	touch $@
 
 venv: $(VENV)/.installed
@@ -64,6 +74,26 @@ lint: $(VENV)/.installed-test
 test: test-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Refresh the lock to the newest versions pyproject.toml allows (then run `make test`
+# and commit requirements/ on its own). uv lives in its own venv, outside the lock.
+lock:
+	test -x .venv-lock/bin/uv || { $(PYTHON) -m venv .venv-lock && \
+		.venv-lock/bin/python -m pip install uv==$(UV_VERSION); }
+	.venv-lock/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes \
+		--upgrade --extra test pyproject.toml -o $(LOCK_TEST)
+	.venv-lock/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes \
+		--constraints $(LOCK_TEST) pyproject.toml -o $(LOCK_RUNTIME)
+
+# Drift on purpose: the newest versions pyproject.toml allows, in a venv of their own,
+# against the whole suite. Not part of CI; run it before `make lock`.
+test-latest: test-deps
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --upgrade pip
+	.venv-latest/bin/python -m pip install --upgrade -e '.[test]'
+	.venv-latest/bin/python -m pip freeze --exclude-editable > .venv-latest/freeze.txt
+	BRIEFING_UNLOCKED=1 .venv-latest/bin/python -m pytest $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) tools/node_modules .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-latest .venv-lock tools/node_modules .pytest_cache .mypy_cache .ruff_cache *.egg-info
 	find . -name __pycache__ -type d -not -path './.git/*' -prune -exec rm -rf {} +
