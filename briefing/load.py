@@ -122,11 +122,32 @@ class _Reader:
         try:
             data = self._build(text)
         except yaml.YAMLError as error:
-            self._yaml_error(error)
+            if not self._own_limit_first(text, error):
+                self._yaml_error(error)
             return None
         if not self.problems:
             cache.put(raw, data)
         return data
+
+    def _own_limit_first(self, text: str, error: yaml.YAMLError) -> bool:
+        """Report our own located limit when libyaml stopped on one of its own first.
+
+        Some libyaml releases refuse deep flow nesting while scanning ahead, before a single
+        event reaches `_build`, with wording that differs between releases. Parsing the text
+        up to libyaml's stopping point with the pure-Python parser, which has no such limit,
+        lets the loader's own checks speak first, whichever libyaml is installed.
+        """
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        if _LOADER is yaml.SafeLoader or mark is None or mark.index is None:
+            return False
+        probe = _Reader(self.path)
+        try:
+            probe._build(text[: mark.index + 1], loader=yaml.SafeLoader)
+        except (yaml.YAMLError, _TooBig):
+            pass
+        own = [p for p in probe.problems if p.code == "yaml-too-deep"]
+        self.problems += own
+        return bool(own)
 
     def _relocate(self, smap: SourceMap) -> None:
         """Parse again, for the line marks only: a cached file's marks are wanted after all."""
@@ -159,7 +180,7 @@ class _Reader:
             )
             return None
 
-    def _build(self, text: str) -> Any:
+    def _build(self, text: str, loader: type[Any] = _LOADER) -> Any:
         """Plain data from the event stream, in one pass, recording where each value stood.
 
         Anchors, aliases, foreign tags, deep nesting and too many values are rejected as their
@@ -170,7 +191,7 @@ class _Reader:
         root: Any = None
         documents = 0
         event: Any  # libyaml's event classes carry marks, anchors and tags untyped
-        for event in yaml.parse(text, Loader=_LOADER):
+        for event in yaml.parse(text, Loader=loader):
             kind = type(event)
             if kind is yaml.DocumentStartEvent:
                 documents += 1
@@ -434,6 +455,15 @@ def _hint(model: type[BaseModel], error: Any) -> str:
     return "see `briefing schema` for what this field takes"
 
 
+def _yaml_kind(value: object) -> str:
+    """What a YAML author wrote, in YAML's words rather than Python's."""
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return "a single value" if not isinstance(value, dict) else "fields"
+
+
 def validate(model: type[Strict], data: Any, smap: SourceMap) -> tuple[Any, list[Problem]]:
     """Validate plain data against a root model; every error located in its file."""
     try:
@@ -454,6 +484,8 @@ def validate(model: type[Strict], data: Any, smap: SourceMap) -> tuple[Any, list
                 message = "unknown field"
             elif error["type"] == "missing":
                 message = "required field is missing"
+            elif error["type"] in ("model_type", "dict_type"):
+                message = f"expected fields (key: value), found {_yaml_kind(error['input'])}"
             problems.append(
                 Problem(
                     smap.file,

@@ -189,6 +189,27 @@ def test_deep_nesting_is_refused_before_the_c_composer_can_crash(tmp_path: Path)
     assert re.search(r"facts\.yaml:1:\d+: error: nesting is deeper than 64 levels", proc.stderr)
 
 
+@pytest.mark.parametrize("parser", ["libyaml", "pure-python"])
+def test_deep_nesting_reads_the_same_whichever_yaml_parser_runs(
+    tmp_path: Path, parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some libyaml releases stop deep flow nesting themselves, in their own words, before any
+    event arrives; others (and the pure-Python parser) do not. The message must not depend on it."""
+    import yaml
+
+    from briefing import load
+
+    if parser == "pure-python":
+        monkeypatch.setattr(load, "_LOADER", yaml.SafeLoader)
+        monkeypatch.setattr(load._Reader._build, "__defaults__", (yaml.SafeLoader,))
+    path = tmp_path / "facts.yaml"
+    path.write_text("facts: " + "[" * 5_000 + "]" * 5_000 + "\n")
+    data, _, problems = load.read_yaml(path)
+    assert data is None
+    assert [(p.line, p.column, p.code) for p in problems] == [(1, 71, "yaml-too-deep")]
+    assert problems[0].message == "nesting is deeper than 64 levels"
+
+
 def test_half_a_million_values_are_refused_quickly(tmp_path: Path) -> None:
     factbase = overlay("yaml-empty", tmp_path / "mini")
     (factbase / "facts.yaml").write_text("facts: [" + ",".join(["1"] * 500_001) + "]\n")
