@@ -7,6 +7,7 @@ event stream, before anything can expand), no duplicate keys, one document per f
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import types
 import typing
@@ -141,10 +142,8 @@ class _Reader:
         if _LOADER is yaml.SafeLoader or mark is None or mark.index is None:
             return False
         probe = _Reader(self.path)
-        try:
+        with contextlib.suppress(yaml.YAMLError, _TooBig):
             probe._build(text[: mark.index + 1], loader=yaml.SafeLoader)
-        except (yaml.YAMLError, _TooBig):
-            pass
         own = [p for p in probe.problems if p.code == "yaml-too-deep"]
         self.problems += own
         return bool(own)

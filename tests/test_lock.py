@@ -32,7 +32,8 @@ def locked(name: str) -> dict[str, str]:
 def test_every_pin_carries_hashes() -> None:
     for name in ("runtime.txt", "test.txt"):
         text = (LOCKS / name).read_text()
-        pins = re.findall(r"^[A-Za-z0-9._-]+==\S+ \\\n(?:\s+--hash=sha256:[0-9a-f]{64}.*\n)+", text, re.M)
+        hashed = r"^[A-Za-z0-9._-]+==\S+ \\\n(?:\s+--hash=sha256:[0-9a-f]{64}.*\n)+"
+        pins = re.findall(hashed, text, re.M)
         assert len(pins) == len(locked(name)) > 0, name
 
 
@@ -43,7 +44,7 @@ def test_runtime_lock_is_the_test_lock_minus_test_tools() -> None:
 
 
 def test_the_lock_satisfies_pyproject() -> None:
-    """A range changed in pyproject.toml without `make lock` is caught here, not on a user's machine."""
+    """A range changed in pyproject.toml without `make lock` fails here, not on a user's machine."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     lock = locked("test.txt")
     wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
