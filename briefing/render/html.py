@@ -20,7 +20,12 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
 from briefing.render.markdown import MarkdownDocument
-from briefing.render.templating import ASSETS, html_environment, render_template
+from briefing.render.templating import (
+    ASSETS,
+    FOOTNOTE_SEPARATOR,
+    html_environment,
+    render_template,
+)
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 ROOT_CLASS = "briefing-doc"
@@ -116,6 +121,22 @@ PARSER = _parser()
 # --------------------------------------------------------------------------- documents
 
 
+def _separate_note_refs(tokens: list[Token]) -> None:
+    """Raise the comma between two adjacent note references to their height, as in ¹,⁷."""
+    for token in tokens:
+        children = token.children or []
+        for index in range(1, len(children) - 1):
+            child = children[index]
+            if (
+                child.type == "text"
+                and child.content == FOOTNOTE_SEPARATOR
+                and children[index - 1].type == "footnote_ref"
+                and children[index + 1].type == "footnote_ref"
+            ):
+                child.type = "html_inline"  # constant markup, never text from the fact base
+                child.content = f'<sup class="footnote-sep">{FOOTNOTE_SEPARATOR}</sup>'
+
+
 def _name_tables(tokens: list[Token]) -> None:
     """Class each table by its first header (`bf-table-variant`), so CSS can size columns."""
     for index, token in enumerate(tokens):
@@ -139,6 +160,7 @@ def body_html(doc: MarkdownDocument) -> HtmlBody:
     env: dict[str, Any] = {"docId": doc.view.id}
     tokens = PARSER.parse(doc.body, env)
     _name_tables(tokens)
+    _separate_note_refs(tokens)
     split = next(
         (i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"),
         len(tokens),

@@ -23,6 +23,7 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    pass_context,
 )
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
@@ -31,6 +32,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefing.errors import InvalidInput, Problem
 from briefing.render.context import entity_note_key, format_date
+from briefing.render.typography import quotation, typeset
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 ASSETS = SHIPPED_TEMPLATES / "assets"
@@ -41,7 +43,14 @@ _MD_BLOCK_START = re.compile(r"^(?:(#{1,6}|[+*-])(?=\s|$)|(\d{1,9})([.)])(?=\s|$
 
 def md(text: object) -> str:
     """Escape untrusted text for Markdown: one line, no markup, no HTML, no links."""
-    flat = " ".join(str(text).split())
+    return _escape(_flat(text))
+
+
+def _flat(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _escape(flat: str) -> str:
     escaped = _MD_INLINE.sub(r"\\\1", flat)
     return _MD_BLOCK_START.sub(_escape_block_start, escaped)
 
@@ -54,26 +63,39 @@ def _escape_block_start(match: re.Match[str]) -> str:
     return "\\" + (marker or quote)
 
 
-def cell(text: object) -> str:
+def _language(context: Context) -> str:
+    doc = context.get("doc")
+    return str(getattr(doc, "language", "en"))
+
+
+@pass_context
+def md_text(context: Context, text: object) -> str:
+    """The `md` filter: typographic text (quotes, dashes, no-break spaces), then escaped."""
+    return _escape(typeset(_flat(text), _language(context)))
+
+
+@pass_context
+def cell(context: Context, text: object) -> str:
     """Escape untrusted text for a Markdown table cell: `md`, and pipes too."""
-    return md(text).replace("|", "\\|")
+    return md_text(context, text).replace("|", "\\|")
 
 
-def quoted(text: object) -> str:
-    """A verbatim quote, escaped, between typographic quotation marks.
+@pass_context
+def quoted(context: Context, text: object) -> str:
+    """A verbatim quote, escaped, between the language's quotation marks; quotes inside nest.
 
-    A quote that already opens or closes with a quotation mark keeps its own.
+    Only quotation marks change: the words stay exactly as the source has them.
     """
-    body = md(text)
-    opening = "" if body[:1] in "“”\"‘'" else "“"
-    closing = "" if body[-1:] in "”\"’'" else "”"
-    return f"{opening}{body}{closing}"
+    return _escape(quotation(_flat(text), _language(context)))
 
 
 def emphasise(text: str, term: str) -> str:
     """Bold the first whole-word use of a likelihood or confidence term in escaped text."""
     pattern = re.compile(rf"\b({re.escape(term)}(?:ly)?)\b", re.IGNORECASE)
     return pattern.sub(r"**\1**", text, count=1)
+
+
+FOOTNOTE_SEPARATOR = ","  # between adjacent note references, in every format
 
 
 class NoteLedger:
@@ -84,19 +106,22 @@ class NoteLedger:
         self.used: list[str] = []
 
     def ref(self, *keys: Any) -> str:
-        """`[^a][^b]` for facts, ids or lists of them; unknown keys are template errors."""
+        """`[^a],[^b]` for facts, ids or lists of them; unknown keys are template errors.
+
+        Several references print in ascending order of their note numbers, separated by
+        commas, so that notes 1 and 7 never read as note 17.
+        """
         labels: list[str] = []
         for key in keys:
             if isinstance(key, list | tuple):
                 labels += [self._label(k) for k in key]
             else:
                 labels.append(self._label(key))
-        out = ""
         for label in dict.fromkeys(labels):
             if label not in self.used:
                 self.used.append(label)
-            out += f"[^{label}]"
-        return out
+        ordered = sorted(dict.fromkeys(labels), key=self.used.index)
+        return FOOTNOTE_SEPARATOR.join(f"[^{label}]" for label in ordered)
 
     def who(self, entity: Any) -> str:
         """Note reference for an entity's role."""
@@ -186,7 +211,7 @@ def environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, cell=cell, quoted=quoted, date=format_date, emphasise=emphasise)
+    env.filters.update(md=md_text, cell=cell, quoted=quoted, date=format_date, emphasise=emphasise)
     return env
 
 
