@@ -40,12 +40,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from briefing.build.options import FORMATS  # the build's own table: every format it makes
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 BRIEFING = VENV_BIN / "briefing"
 PYTHON = VENV_BIN / "python"
 LATEST = ROOT / "bench" / "latest.md"
-FORMATS = ("md", "html", "fragment", "pdf")
 MIB = 1024 * 1024
 QUIET_CPUS = 0.25  # other processes' load below which the machine counts as quiet
 DISTURBED_CPUS = 0.3  # other processes' load above which a repeatable run is repeated
@@ -88,7 +89,7 @@ print(json.dumps({"load": loaded - begun, "check": time.perf_counter() - loaded,
 
 IMPORT_WEASYPRINT = """\
 import time
-import briefing.build, briefing.render.pdf
+import briefing.build.pipeline, briefing.render.pdf
 begun = time.perf_counter()
 import weasyprint
 print(time.perf_counter() - begun)
@@ -600,13 +601,12 @@ def measure_startup(bench: Bench) -> None:
 
 def load_pdf_htmls(bench: Bench) -> None:
     """The PDF-ready HTML of every briefing, exactly as a build hands it to a worker."""
-    from briefing.build import Options, plan
+    from briefing.render.markdown import render_markdown
     from briefing.render.pdf import pdf_html
     from briefing.validation import load_valid
 
     fb, _ = load_valid(bench.facts)
-    targets = plan(fb, Options(factbase=bench.facts, out=bench.work / "unused", formats=("pdf",)))
-    bench.pdf_htmls = {t.briefing: pdf_html(t.doc) for t in targets}
+    bench.pdf_htmls = {b.id: pdf_html(render_markdown(fb, b)) for b in fb.briefings}
 
 
 def measure_weasyprint_warm(bench: Bench) -> None:
@@ -627,7 +627,7 @@ def measure_weasyprint_warm(bench: Bench) -> None:
 
     from weasyprint import HTML
 
-    from briefing.render.pdf import render_pdf
+    from briefing.render.pdf import UA, render_pdf
 
     HTML(string=next(iter(bench.pdf_htmls.values()))).write_pdf()  # fonts, caches: warm up
     bare: dict[str, list[Sample]] = {doc: [] for doc in bench.pdf_htmls}
@@ -635,7 +635,7 @@ def measure_weasyprint_warm(bench: Bench) -> None:
     for _ in range(bench.reps(3)):  # bare and briefing's renders interleaved, document by document
         for doc, html in bench.pdf_htmls.items():
             bare[doc].append(timed(bench, lambda h=html: HTML(string=h).write_pdf())[1])
-            tool[doc].append(timed(bench, lambda h=html: render_pdf(h, variants=("ua",)))[1])
+            tool[doc].append(timed(bench, lambda h=html: render_pdf(h, variants=(UA,)))[1])
 
     def total(samples: dict[str, list[Sample]]) -> dict[str, float]:
         per_doc = [summary(runs) for runs in samples.values()]

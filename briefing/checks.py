@@ -478,14 +478,6 @@ def _briefing_wording(report: _Reporter, briefing: Briefing, key: str) -> None:
                 + ", ".join(LIKELIHOOD_TERMS)
                 + "; or 'high/moderate/low confidence'",
             )
-    if not briefing.bluf and not briefing.includes:
-        report.at(
-            key,
-            ("id",),
-            "bluf-missing",
-            "the briefing has no BLUF",
-            "add `bluf:` with two to four sentences",
-        )
     for path, text in _briefing_texts(briefing):
         if "TODO" in text:
             report.at(

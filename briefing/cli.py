@@ -7,37 +7,51 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from briefing import __version__
+from briefing.build.options import (
+    DEFAULT_PAPER,
+    DEFAULT_PDF_VARIANT,
+    FORMATS,
+    PAPERS,
+    PDF_VARIANTS,
+    default_jobs,
+)
 from briefing.errors import BriefingError, InvalidInput, Problem
+
+EXIT_CODES = (
+    "Exit codes: 0 done (built, or already up to date); 1 the fact base (or a Markdown "
+    "template) is invalid, nothing written; 2 usage or environment error: a bad option, or an "
+    "output folder that cannot be created, written or locked, nothing attempted; 3 some "
+    "targets failed, the others built, failed ones keep their previous output; 4 another "
+    "build holds the output folder's lock; 130 interrupted."
+)
 
 app = typer.Typer(
     name="briefing",
     help="Structured policy briefings from a verified, source-graded YAML fact base.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
-SHIPPED_FACTBASE = Path(__file__).resolve().parent.parent / "factbase"
-
 
 def default_factbase() -> Path:
-    """`./factbase` when the working folder has one, else the fact base shipped with the tool."""
-    here = Path("factbase")
-    return here if here.is_dir() else SHIPPED_FACTBASE
+    """`./factbase`: the tool needs no fact base of its own."""
+    return Path("factbase")
 
 
 FactsOption = Annotated[
     Path | None,
     typer.Option(
         "--facts",
-        help="Fact-base folder, e.g. --facts factbase/. Default: ./factbase, else the shipped one.",
+        help="Fact-base folder, e.g. --facts factbase/. Default: ./factbase.",
         show_default=False,
     ),
 ]
@@ -87,8 +101,8 @@ def _load(facts: Path | None) -> Any:
     return fb
 
 
-@app.command()
-def validate(
+@app.command(name="validate")
+def validate_factbase(
     facts: FactsOption = None,
     as_json: JsonOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
@@ -202,38 +216,33 @@ def schema(
     typer.echo(schema_text(kind), nl=False)
 
 
-FORMAT_NAMES = ("md", "html", "fragment", "pdf")  # briefing.build.FORMATS, without its imports
+def _one_of(table: Iterable[str]) -> Callable[[str], str]:
+    """A parser accepting only the names in `table` (the build's own tables of choices)."""
+    names = list(table)
+
+    def parse(value: str) -> str:
+        if value not in names:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(map(repr, names))}.")
+        return value
+
+    return parse
 
 
-class Fmt(StrEnum):
-    md = "md"
-    html = "html"
-    fragment = "fragment"
-    pdf = "pdf"
-
-
-class PaperSize(StrEnum):
-    a4 = "a4"
-    letter = "letter"
-
-
-class LogFormatChoice(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class Variant(StrEnum):
-    ua = "ua"
-    a3b = "a3b"
+def _metavar(table: Iterable[str]) -> str:
+    return "[" + "|".join(table) + "]"
 
 
 FormatsOption = Annotated[
-    list[Fmt] | None,
+    list[str] | None,
     typer.Option(
         "--format",
         "-f",
+        parser=_one_of(FORMATS),
+        metavar=_metavar(FORMATS),
         show_default=False,
-        help="Output format, repeatable, e.g. -f pdf -f md. Default: all.",
+        help="Output format, repeatable, e.g. -f pdf -f md. Default: all. "
+        + "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
+        + ".",
     ),
 ]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder, e.g. --out site/.")]
@@ -253,33 +262,12 @@ JobsOption = Annotated[
         "-j",
         min=1,
         show_default=False,
-        help="PDF worker processes, e.g. -j 2. Default: CPUs.",
+        help="Worker processes for templates and PDFs, e.g. -j 2. Default: CPUs.",
     ),
 ]
 
 
-def _parse_marking(text: str | None) -> Any:
-    """`UNCLASSIFIED`, `TLP:AMBER` or `UNCLASSIFIED|TLP:AMBER` → a Marking."""
-    if text is None:
-        return None
-    from pydantic import ValidationError
-
-    from briefing.model import Marking
-    from briefing.uptodate import split_marking
-
-    classification, tlp = split_marking(text)
-    try:
-        return Marking(classification=classification, tlp=tlp)
-    except ValidationError:
-        raise typer.BadParameter(
-            "use a classification such as UNCLASSIFIED and/or a TLP 2.0 label "
-            "(TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED), e.g. "
-            "--marking 'UNCLASSIFIED|TLP:GREEN'",
-            param_hint="--marking",
-        ) from None
-
-
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def build(
     briefings: Annotated[
         list[str] | None,
@@ -302,14 +290,26 @@ def build(
         ),
     ] = None,
     paper: Annotated[
-        PaperSize, typer.Option("--paper", help="PDF paper size, e.g. --paper letter.")
-    ] = PaperSize.a4,
+        str,
+        typer.Option(
+            "--paper",
+            parser=_one_of(PAPERS),
+            metavar=_metavar(PAPERS),
+            help="PDF paper size, e.g. --paper letter. "
+            + "; ".join(f"{p.name}: {p.description}" for p in PAPERS.values())
+            + ".",
+        ),
+    ] = DEFAULT_PAPER,
     pdf_variants: Annotated[
-        list[Variant] | None,
+        list[str] | None,
         typer.Option(
             "--pdf-variant",
-            help="ua: tagged PDF/UA-1 (<id>.pdf); a3b: PDF/A-3b (<id>.pdfa.pdf). "
-            "Repeatable; both come from one layout. Default: ua.",
+            parser=_one_of(PDF_VARIANTS),
+            metavar=_metavar(PDF_VARIANTS),
+            help="; ".join(f"{v.name}: {v.description}" for v in PDF_VARIANTS.values())
+            + ". Repeatable; all come from one layout. Default: "
+            + DEFAULT_PDF_VARIANT
+            + ".",
             show_default=False,
         ),
     ] = None,
@@ -317,17 +317,27 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even what is up to date.")
     ] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the build.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Warnings fail: the fact base's (exit 1), a renderer's (its target)."
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print timings too.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Print timings and the renderers' warnings too."),
+    ] = False,
     log_format: Annotated[
-        LogFormatChoice,
+        str,
         typer.Option(
             "--log-format",
+            parser=_one_of(("text", "json")),
+            metavar=_metavar(("text", "json")),
             help="text: a progress bar on a terminal, one line per target "
             "elsewhere; json: one JSON object per event, e.g. --log-format json.",
         ),
-    ] = LogFormatChoice.text,
+    ] = "text",
     edition: Annotated[
         str | None,
         typer.Option(
@@ -348,7 +358,10 @@ def build(
     timeout: Annotated[
         float,
         typer.Option(
-            "--timeout", min=1, help="Seconds one PDF may take before it fails, e.g. --timeout 120."
+            "--timeout",
+            min=1,
+            help="Seconds one target's templates or PDF layout may take before it fails, "
+            "e.g. --timeout 120.",
         ),
     ] = 300.0,
     memory: Annotated[
@@ -356,68 +369,46 @@ def build(
         typer.Option(
             "--memory",
             min=64,
-            help="MiB of address space one PDF worker may use before its "
+            help="MiB of address space one worker (templates, PDF layout) may use before its "
             "target fails, e.g. --memory 2048.",
         ),
     ] = 1024,
 ) -> None:
-    """Render briefings to Markdown, HTML, fragment and PDF in the output folder.
-
-    Exit codes: 0 built or up to date; 1 fact base invalid (nothing written); 2 usage error;
-    3 some targets failed (the others built); 4 another build holds the lock.
-    """
+    """Render briefings to Markdown, HTML, fragment and PDF in the output folder."""
+    from briefing import build as builder
     from briefing.progress import Reporter
-    from briefing.uptodate import check, options_fingerprint, split_marking
 
-    verbosity = 0 if quiet else 2 if verbose else 1
-    factbase = facts or default_factbase()
-    chosen_formats = tuple(f.value for f in formats) if formats else FORMAT_NAMES
-    chosen_variants = tuple(v.value for v in pdf_variants) if pdf_variants else ("ua",)
-    if not force:
-        fingerprint = options_fingerprint(
-            factbase=factbase,
-            briefings=tuple(briefings or ()),
-            formats=chosen_formats,
-            templates=templates,
-            marking=split_marking(marking) if marking else None,
-            paper=paper.value,
-            pdf_variants=chosen_variants,
-            edition=edition,
-            strict=strict,
-        )
-        with Reporter(log_format.value, verbosity) as reporter:
-            if check(out, fingerprint, reporter):
-                raise typer.Exit(0)
-
-    from briefing.build import Options, default_jobs
-    from briefing.build import build as run_build
-
-    options = Options(
-        factbase=factbase,
-        out=out,
-        briefings=tuple(briefings or ()),
-        formats=chosen_formats,  # type: ignore[arg-type]
-        templates=templates,
-        marking=_parse_marking(marking),
-        paper=paper.value,
-        pdf_variants=chosen_variants,  # type: ignore[arg-type]
-        jobs=jobs or default_jobs(),
-        force=force,
-        strict=strict,
-        edition=edition,
-        wait_lock=wait_lock,
-        timeout=timeout,
-        memory_mib=memory,
-    )
     try:
-        with Reporter(log_format.value, verbosity) as reporter:
-            result = run_build(options, reporter)
+        options = builder.Options(
+            factbase=facts or default_factbase(),
+            out=out,
+            briefings=tuple(briefings or ()),
+            formats=tuple(formats or FORMATS),
+            templates=templates,
+            marking=marking,
+            paper=paper,
+            pdf_variants=tuple(pdf_variants or (DEFAULT_PDF_VARIANT,)),
+            jobs=jobs or default_jobs(),
+            force=force,
+            strict=strict,
+            edition=edition,
+            wait_lock=wait_lock,
+            timeout=timeout,
+            memory_mib=memory,
+        )
+        with Reporter("json" if log_format == "json" else "text", verbosity(quiet, verbose)) as r:
+            result = builder.run(options, r)
     except BriefingError as error:
         raise _fail(error) from None
-    if verbosity:
+    if not quiet:
         for warning in result.warnings:
             typer.echo(str(warning), err=True)
     raise typer.Exit(result.exit_code)
+
+
+def verbosity(quiet: bool, verbose: bool) -> int:
+    """0 quiet, 1 normal, 2 verbose."""
+    return 0 if quiet else 2 if verbose else 1
 
 
 @app.command()
@@ -429,26 +420,29 @@ def watch(
     jobs: JobsOption = None,
 ) -> None:
     """Rebuild what changed whenever a fact, source or template is saved (Ctrl-C stops)."""
-    from briefing.build import FORMATS, Options, default_jobs
+    from briefing.build import Options
     from briefing.progress import Reporter
     from briefing.watch import watch as run_watch
 
-    options = Options(
-        factbase=facts or default_factbase(),
-        out=out,
-        formats=tuple(f.value for f in formats) if formats else FORMATS,
-        templates=templates,
-        jobs=jobs or default_jobs(),
-    )
+    try:
+        options = Options(
+            factbase=facts or default_factbase(),
+            out=out,
+            formats=tuple(formats or FORMATS),
+            templates=templates,
+            jobs=jobs or default_jobs(),
+        )
+    except BriefingError as error:
+        raise _fail(error) from None
 
     def on_problems(problems: list[Problem], message: str) -> None:
         _print_problems(problems, as_json=False)
         typer.echo(f"briefing: {message}", err=True)
 
     typer.echo(f"watching {options.factbase} and the templates; Ctrl-C stops", err=True)
-    reporter = Reporter("text", 2)
     try:
-        run_watch(options, reporter, on_problems)
+        with Reporter("text", 2) as reporter:
+            run_watch(options, reporter, on_problems)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
 
@@ -462,25 +456,9 @@ def list_briefings(
     as_json: JsonOption = False,
 ) -> None:
     """The briefings: topics, how many facts each shows, and their output paths."""
-    from briefing.build import FORMATS, output_names
-    from briefing.render.context import document_view
+    from briefing.views import briefing_rows
 
-    fb = _load(facts)
-    rows = []
-    for briefing in fb.briefings:
-        view = document_view(fb, briefing)
-        rows.append(
-            {
-                "id": briefing.id,
-                "title": briefing.title,
-                "topics": list(briefing.topics),
-                "includes": list(briefing.includes),
-                "facts": len(view.all_facts),
-                "outputs": [
-                    str(out / n) for f in FORMATS for n in output_names(briefing.id, f, ["ua"])
-                ],
-            }
-        )
+    rows = briefing_rows(_load(facts), out)
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

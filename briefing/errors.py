@@ -57,6 +57,15 @@ class RenderError(BriefingError):
     exit_code = 3
 
 
+class OutputFolderError(BriefingError):
+    """The output folder cannot be created, written or locked: nothing was attempted.
+
+    A usage or environment problem (a wrong `--out`, a read-only disk), not a failed target.
+    """
+
+    exit_code = 2
+
+
 class LockHeld(BriefingError):
     """Another build holds the output folder's lock."""
 

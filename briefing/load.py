@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from briefing import cache
-from briefing.errors import InvalidInput, Problem
+from briefing.errors import Problem
 from briefing.locate import Path_, SourceMap, dotted
 from briefing.model import (
     BRIEFINGS_DIR,
@@ -463,8 +463,8 @@ def _yaml_kind(value: object) -> str:
     return "a single value" if not isinstance(value, dict) else "fields"
 
 
-def validate(model: type[Strict], data: Any, smap: SourceMap) -> tuple[Any, list[Problem]]:
-    """Validate plain data against a root model; every error located in its file."""
+def to_model(model: type[Strict], data: Any, smap: SourceMap) -> tuple[Any, list[Problem]]:
+    """Plain data → a root model; every schema error located in its file."""
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -524,7 +524,7 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
         maps[key] = smap
         problems += found
         if not found:
-            value, found = validate(ROOT_MODELS[key], data, smap)
+            value, found = to_model(ROOT_MODELS[key], data, smap)
             problems += found
             parsed[key] = value
     briefings: list[Briefing] = []
@@ -532,7 +532,7 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
         data, smap, found = read_yaml(path)
         problems += found
         if not found:
-            value, found = validate(Briefing, data, smap)
+            value, found = to_model(Briefing, data, smap)
             problems += found
             if value is not None and value.id != path.stem:
                 line, column = smap.value(("id",))
@@ -588,11 +588,3 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
         maps=maps,
     )
     return fb, problems
-
-
-def load_or_raise(root: Path) -> FactBase:
-    """Load a fact base; raise InvalidInput listing every problem if it cannot be loaded."""
-    fb, problems = load_factbase(root)
-    if fb is None or problems:
-        raise InvalidInput(problems)
-    return fb

@@ -493,9 +493,6 @@ class FactBase:
         raw = self.source_bytes.get(source_id)
         return raw.decode("utf-8", errors="replace") if raw is not None else None
 
-    def by_id(self) -> Index:
-        return Index.of(self)
-
 
 @dataclass(frozen=True)
 class Index:

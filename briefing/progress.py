@@ -1,21 +1,44 @@
-"""How a build reports itself: a Rich progress bar on a terminal, plain lines for cron,
-one JSON object per event for log collectors. The build only emits `Event`s."""
+"""How a build reports itself: a Rich progress bar on a terminal, plain lines for cron, one
+JSON object per event for log collectors.
+
+The build emits `BuildEvent`s and logs diagnostics with the standard `logging` module under
+the `briefing` logger. While a `Reporter` is open it is also that logger's handler, so both
+come out in one format. What shows:
+
+| verbosity | events | a renderer's warning (e.g. WeasyPrint's) | other log records |
+|---|---|---|---|
+| `--quiet` | failures only | counted in the summary | errors |
+| default | every target, summary | counted in the summary | warnings and errors |
+| `--verbose` | every target with timings | each one, with its target | info and above |
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from types import TracebackType
 from typing import Any, Literal, TextIO
 
-from briefing.events import Event
+from briefing.build.report import BuildEvent
 
 LogFormat = Literal["text", "json"]
+LOGGER = "briefing"
+
+
+class _Handler(logging.Handler):
+    def __init__(self, reporter: Reporter) -> None:
+        super().__init__()
+        self.reporter = reporter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.reporter.log(record)
 
 
 class Reporter:
-    """Turns build events into output; a context manager so a progress bar can close."""
+    """Turns build events and log records into output; a context manager, so a progress bar
+    can close and the log handler come off again."""
 
     def __init__(
         self, log_format: LogFormat = "text", verbosity: int = 1, stream: TextIO | None = None
@@ -25,6 +48,9 @@ class Reporter:
         self.stream = stream or sys.stdout
         self._progress: Any = None
         self._task: Any = None
+        self._handler = _Handler(self)
+        self._handler.setLevel((logging.ERROR, logging.WARNING, logging.INFO)[verbosity])
+        self._logger_level = logging.NOTSET
 
     def __enter__(self) -> Reporter:
         if self.log_format == "text" and self.verbosity == 1 and self.stream.isatty():
@@ -40,6 +66,10 @@ class Reporter:
                 transient=False,
             )
             self._progress.start()
+        logger = logging.getLogger(LOGGER)
+        self._logger_level = logger.level
+        logger.setLevel(min(self._handler.level, logging.WARNING))
+        logger.addHandler(self._handler)
         return self
 
     def __exit__(
@@ -48,31 +78,63 @@ class Reporter:
         value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        logger = logging.getLogger(LOGGER)
+        logger.removeHandler(self._handler)
+        logger.setLevel(self._logger_level)
         if self._progress is not None:
             self._progress.stop()
 
-    def __call__(self, event: Event) -> None:
+    # ------------------------------------------------------------------ log records
+
+    def log(self, record: logging.LogRecord) -> None:
+        target = getattr(record, "target", "")
+        if target and self.verbosity < 2:
+            return  # a renderer's warning: counted in the summary, shown with --verbose
+        message = record.getMessage()
         if self.log_format == "json":
-            self._json(event)
+            self._json("warning" if record.levelno >= logging.WARNING else "info", target, message)
+            return
+        kind = "warning" if record.levelno >= logging.WARNING else "info"
+        self._print(f"{kind} {message}")
+
+    # ------------------------------------------------------------------ events
+
+    def __call__(self, event: BuildEvent) -> None:
+        if self.log_format == "json":
+            self._event_json(event)
         elif self._progress is not None:
             self._bar(event)
         else:
             self._line(event)
 
-    def _json(self, event: Event) -> None:
+    def _event_json(self, event: BuildEvent) -> None:
+        extra: dict[str, Any] = {}
+        if event.kind == "start":
+            extra["total"] = event.total
+        if event.kind in ("built", "finish"):
+            extra["warnings"] = event.warnings
+        self._json(event.kind, event.target, event.detail, event.seconds, extra)
+
+    def _json(
+        self,
+        kind: str,
+        target: str,
+        detail: str,
+        seconds: float = 0.0,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         record = {
             "time": round(time.time(), 3),
-            "event": event.kind,
-            "target": event.target or None,
-            "detail": event.detail or None,
-            "seconds": round(event.seconds, 3),
+            "event": kind,
+            "target": target or None,
+            "detail": detail or None,
+            "seconds": round(seconds, 3),
+            **(extra or {}),
         }
-        if event.kind == "start":
-            record["total"] = event.total
         self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.stream.flush()
 
-    def _line(self, event: Event) -> None:
+    def _line(self, event: BuildEvent) -> None:
         if event.kind == "failed":
             self._write(f"failed  {event.target}: {event.detail}")
         elif self.verbosity == 0 or event.kind == "start":
@@ -85,7 +147,7 @@ class Reporter:
         elif event.kind == "skipped":
             self._write(f"skipped {event.target} (up to date)")
 
-    def _bar(self, event: Event) -> None:
+    def _bar(self, event: BuildEvent) -> None:
         progress = self._progress
         if event.kind == "start":
             self._task = progress.add_task("building", total=event.total, current="")
@@ -103,6 +165,12 @@ class Reporter:
         elif event.kind == "finish":
             progress.update(self._task, current="")
             progress.console.print(f"{event.detail} in {event.seconds:.1f} s", highlight=False)
+
+    def _print(self, line: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(line, markup=False, highlight=False)
+        else:
+            self._write(line)
 
     def _write(self, line: str) -> None:
         self.stream.write(line + "\n")

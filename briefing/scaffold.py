@@ -33,7 +33,7 @@ watch:
 
 def scaffold(fb: FactBase, root: Path, briefing_id: str, topic: str | None) -> Path:
     """Write `briefings/<id>.yaml`; refuse a bad id, an unknown topic or an existing file."""
-    if not re.match(ID_PATTERN, briefing_id):
+    if not re.fullmatch(ID_PATTERN, briefing_id):  # `$` alone would let "name\n" through
         raise UsageError(
             f"{briefing_id!r} is not a valid id: use lower-case letters, digits "
             "and hyphens, e.g. okinawa-incidents"
@@ -49,5 +49,6 @@ def scaffold(fb: FactBase, root: Path, briefing_id: str, topic: str | None) -> P
     if path.exists():
         raise UsageError(f"{path} already exists; choose another id or edit it")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(TEMPLATE.format(id=briefing_id, topic=chosen, fact=fact), encoding="utf-8")
+    with path.open("x", encoding="utf-8") as handle:  # never over a file made meanwhile
+        handle.write(TEMPLATE.format(id=briefing_id, topic=chosen, fact=fact))
     return path

@@ -1,14 +1,17 @@
-"""Read-only views of a loaded fact base for the `sources` and `facts` commands.
+"""Read-only views of a loaded fact base for the `sources`, `facts` and `list` commands.
 
 Plain data out (lists and dicts), so the CLI prints tables and JSON from one source of truth.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from briefing.build.options import DEFAULT_PDF_VARIANT, FORMATS, output_names
 from briefing.checks import Provenance
 from briefing.model import CREDIBILITY_MEANING, RELIABILITY_MEANING, FactBase, Index
+from briefing.render.context import document_view
 
 
 def source_rows(fb: FactBase) -> list[dict[str, Any]]:
@@ -75,3 +78,23 @@ def resolved_facts(fb: FactBase, topic: str | None = None) -> list[dict[str, Any
             }
         )
     return out
+
+
+def briefing_rows(fb: FactBase, out: Path) -> list[dict[str, Any]]:
+    """Every briefing: its scope, how many facts it shows, and its default output paths."""
+    rows = []
+    for briefing in fb.briefings:
+        names = [
+            n for fmt in FORMATS for n in output_names(briefing.id, fmt, [DEFAULT_PDF_VARIANT])
+        ]
+        rows.append(
+            {
+                "id": briefing.id,
+                "title": briefing.title,
+                "topics": list(briefing.topics),
+                "includes": list(briefing.includes),
+                "facts": len(document_view(fb, briefing).all_facts),
+                "outputs": [str(out / n) for n in names],
+            }
+        )
+    return rows

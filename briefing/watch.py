@@ -6,13 +6,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from briefing.build import Options, build
+from briefing import build
 from briefing.errors import BriefingError, InvalidInput, Problem
-from briefing.events import Report
-from briefing.render.templating import SHIPPED_TEMPLATES
+from briefing.resources import SHIPPED_TEMPLATES
 
 
-def watched_paths(options: Options) -> list[Path]:
+def watched_paths(options: build.Options) -> list[Path]:
     """The fact-base folder, its seeds, and every templates folder a build reads."""
     paths = [options.factbase, options.factbase.parent / "seeds", SHIPPED_TEMPLATES]
     if options.templates:
@@ -21,17 +20,19 @@ def watched_paths(options: Options) -> list[Path]:
 
 
 def watch(
-    options: Options,
-    report: Report,
+    options: build.Options,
+    report: build.Report,
     on_problems: Callable[[list[Problem], str], None],
     stop: threading.Event | None = None,
 ) -> None:
-    """Build once, then again after each batch of saved changes, until `stop` is set."""
+    """Build once, then again after each batch of saved changes, until `stop` is set.
+
+    Each build is `build.run`, so a save that changes nothing a build reads is a no-op."""
     from watchfiles import watch as watch_changes
 
     def once() -> None:
         try:
-            build(options, report)
+            build.run(options, report)
         except InvalidInput as error:
             on_problems(error.problems, "fact base invalid; waiting for the next save")
         except BriefingError as error:

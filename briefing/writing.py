@@ -1,7 +1,13 @@
-"""The output folder: a lock, safe paths, atomic writes, and the manifest.
+"""The output folder: a lock, safe paths, atomic writes, and a journal of temporary files.
 
 Every file is written to a temporary file beside its final path, flushed to disk, and renamed
-into place, so a build killed at any moment leaves either the old file or the new one.
+into place, so a build killed at any moment leaves either the old file or the new one. Each
+temporary file's name goes into a journal (the lock file's content) before the file is made,
+so the next build removes exactly the temporary files a killed build made, and nothing else.
+
+The lock is a `flock` held by the process that entered the folder, and by no other: a forked
+child (a worker) closes its inherited copy at once, so a worker that outlives its build can
+never keep the folder locked. The kernel drops the lock when its holder dies, however it dies.
 """
 
 from __future__ import annotations
@@ -9,29 +15,39 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
-import json
 import os
 import re
-import tempfile
+import secrets
+import stat
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-from briefing.errors import LockHeld, RenderError, UsageError
+from briefing.errors import LockHeld, OutputFolderError, RenderError, UsageError
 
 LOCK_NAME = ".briefing.lock"
-_TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # what `write` names its temporary files
+# What `write` names its temporary files, optionally under a subfolder of the output folder.
+_TEMP_FILE = re.compile(r"^(?:[^/\0]+/)*\.[^/\0]+\.[a-z0-9_]{8}\.tmp$")
+_HELD: set[int] = set()  # lock descriptors this process holds
 
 
-def temporaries(root: Path) -> list[Path]:
-    """The temporary files `OutputFolder.write` makes (a killed build may leave some)."""
-    return [
-        temp
-        for temp in root.rglob(".*.tmp")
-        if _TEMP_FILE.match(temp.name) and temp.is_file() and not temp.is_symlink()
-    ]
+def _forget_locks_after_fork() -> None:
+    """In a forked child: close the inherited lock descriptors (the parent keeps its lock)."""
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_forget_locks_after_fork)
+
+
+def journal_pending(root: Path) -> bool:
+    """True when a build is writing into `root`, or was killed before it cleaned up."""
+    try:
+        return (root / LOCK_NAME).stat().st_size > 0
+    except OSError:
+        return False
 
 
 class OutputFolder:
@@ -43,11 +59,7 @@ class OutputFolder:
         self._lock_fd: int | None = None
 
     def __enter__(self) -> OutputFolder:
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as error:
-            raise RenderError(f"cannot use output folder {self.root}: {error.strerror}") from None
+        fd = self._open_lock_file()
         deadline = time.monotonic() + self.wait_seconds
         while True:
             try:
@@ -61,15 +73,26 @@ class OutputFolder:
                         f"(waited {self.wait_seconds:g} s; raise --wait-lock to wait longer)"
                     ) from None
                 time.sleep(0.1)
+            except OSError as error:
+                os.close(fd)
+                raise OutputFolderError(
+                    f"cannot lock output folder {self.root}: {error.strerror}"
+                ) from None
         self._lock_fd = fd
-        self._remove_stale_temporaries()
+        _HELD.add(fd)
+        self._remove_journalled_temporaries()
         return self
 
-    def _remove_stale_temporaries(self) -> None:
-        """Delete temporary files a killed build left behind; under the lock, none is live."""
-        for temp in temporaries(self.root):
-            with contextlib.suppress(OSError):
-                temp.unlink()
+    def _open_lock_file(self) -> int:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
+            return os.open(self.root / LOCK_NAME, flags, 0o666)
+        except OSError as error:
+            raise OutputFolderError(
+                f"cannot use output folder {self.root}: {error.strerror}; "
+                "choose a folder you can write with --out"
+            ) from None
 
     def __exit__(
         self,
@@ -77,10 +100,49 @@ class OutputFolder:
         value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        fd = self._lock_fd
+        if fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)  # every temporary file is renamed or removed by now
+        _HELD.discard(fd)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+        self._lock_fd = None
+
+    def ensure_writable(self) -> None:
+        """Refuse, before anything is rendered, a folder no file can be written into."""
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise OutputFolderError(
+                f"cannot write into output folder {self.root}: it is read-only or not yours; "
+                "choose another with --out"
+            )
+
+    # ------------------------------------------------------------------ temporary files
+
+    def _journal(self, temp: Path) -> None:
+        assert self._lock_fd is not None, "write only inside `with OutputFolder(...)`"
+        line = str(temp.relative_to(self.root.resolve())) + "\n"
+        os.write(self._lock_fd, line.encode())
+
+    def _remove_journalled_temporaries(self) -> None:
+        """Delete the temporary files a killed build journalled; under the lock, none is live."""
+        assert self._lock_fd is not None
+        size = os.fstat(self._lock_fd).st_size
+        if not size:
+            return
+        root = self.root.resolve()
+        for line in os.pread(self._lock_fd, size, 0).decode(errors="replace").splitlines():
+            relative = Path(line)
+            if relative.is_absolute() or ".." in relative.parts or not _TEMP_FILE.match(line):
+                continue
+            temp = root / relative
+            with contextlib.suppress(OSError):  # only a file right here, not through a link
+                if stat.S_ISREG(temp.lstat().st_mode) and temp.parent.resolve() == temp.parent:
+                    temp.unlink()
+        os.ftruncate(self._lock_fd, 0)
+
+    # ------------------------------------------------------------------ writing
 
     def path(self, name: str) -> Path:
         """The final path of an output; nothing may leave the output folder."""
@@ -93,58 +155,30 @@ class OutputFolder:
         return candidate
 
     def write(self, name: str, data: bytes) -> None:
-        """Write atomically: temporary file in the same folder, fsync, rename into place."""
+        """Write atomically: temporary file in the same folder, fsync, rename into place.
+
+        The file gets the permissions the process umask allows, as any file a user makes.
+        """
         final = self.path(name)
+        temp = final.parent / f".{final.name}.{secrets.token_hex(4)}.tmp"
         try:  # a read-only or full folder fails here already: the same clear error
             final.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp_name = tempfile.mkstemp(
-                prefix=f".{final.name}.", suffix=".tmp", dir=final.parent
-            )
+            self._journal(temp)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
+            fd = os.open(temp, flags, 0o666)
         except OSError as error:
-            reason = "disk full" if error.errno == errno.ENOSPC else error.strerror
-            raise RenderError(f"cannot write {final}: {reason}") from None
-        temp = Path(temp_name)
+            raise RenderError(f"cannot write {final}: {_reason(error)}") from None
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            temp.chmod(0o644)
             temp.replace(final)
         except OSError as error:
             with contextlib.suppress(OSError):
                 temp.unlink()
-            reason = "disk full" if error.errno == errno.ENOSPC else error.strerror
-            raise RenderError(f"cannot write {final}: {reason}") from None
+            raise RenderError(f"cannot write {final}: {_reason(error)}") from None
 
-    def read_manifest(self, name: str) -> dict[str, Any]:
-        """The previous build's manifest, or an empty one if absent or unreadable."""
-        try:
-            data = json.loads(self.path(name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
 
-    def write_manifest(self, name: str, manifest: dict[str, Any]) -> None:
-        data = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
-        try:
-            if self.path(name).read_bytes() == data:
-                return  # nothing changed, nothing rewritten
-        except OSError:
-            pass
-        self.write(name, data)
-
-    def up_to_date(self, manifest: dict[str, Any], names: list[str], digest: str) -> bool:
-        """All outputs exist, are the bytes the manifest recorded, and share this digest."""
-        outputs = manifest.get("outputs", {})
-        for name in names:
-            entry = outputs.get(name)
-            if not isinstance(entry, dict) or entry.get("inputs") != digest:
-                return False
-            try:
-                data = self.path(name).read_bytes()
-            except OSError:
-                return False
-            if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-                return False
-        return True
+def _reason(error: OSError) -> str:
+    return "disk full" if error.errno == errno.ENOSPC else error.strerror or str(error)

@@ -142,10 +142,10 @@ SHIPPED_FACTBASE = REPO / "factbase"
 @pytest.fixture(scope="session")
 def shipped_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every shipped briefing built once, in every format, both PDF variants."""
-    from briefing.build import Options, build
+    from briefing.build import Options, run
 
     out = tmp_path_factory.mktemp("shipped-out")
-    result = build(Options(factbase=SHIPPED_FACTBASE, out=out, pdf_variants=("ua", "a3b"), jobs=2))
+    result = run(Options(factbase=SHIPPED_FACTBASE, out=out, pdf_variants=("ua", "a3b"), jobs=2))
     assert not result.failed, result.failed
     return out
 

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from briefing.build import FORMATS, output_names
+from briefing.build.options import FORMATS, output_names
 from briefing.cli import app
 from briefing.errors import UsageError
 from briefing.load import MAX_FILE_BYTES, load_factbase

@@ -205,10 +205,10 @@ def test_no_markdown_escape_shows_in_html_or_pdf(
 
 def test_builds_are_byte_identical(tmp_path: Path) -> None:
     """In-process build vs CLI build with another clock, hash seed, time zone and folder."""
-    from briefing.build import Options, build
+    from briefing.build import Options, run
 
     first, second = tmp_path / "first", tmp_path / "second"
-    result = build(Options(factbase=MINI, out=first, pdf_variants=("ua", "a3b")))
+    result = run(Options(factbase=MINI, out=first, pdf_variants=("ua", "a3b")))
     assert not result.failed, result.failed
     env = {
         **os.environ,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from briefing.build import Options, build
+from briefing.build import Options, run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Route, ViewportSize
@@ -186,7 +186,7 @@ def mini_pair(root: Path) -> list[Fragment]:
     assert copy != text
     (briefings / "c3.yaml").write_text(copy, encoding="utf-8")
     out = root / "out"
-    result = build(Options(factbase=root / "mini" / "factbase", out=out, formats=("fragment",)))
+    result = run(Options(factbase=root / "mini" / "factbase", out=out, formats=("fragment",)))
     assert not result.failed, result.failed
     return [Fragment(b, (out / f"{b}.fragment.html").read_text("utf-8")) for b in ("c2", "c3")]
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from briefing.build import Options, build
+from briefing.build import Options, run
 from briefing.render.context import document_view
 from briefing.validation import load_valid
 
@@ -105,7 +105,7 @@ class Built:
 @pytest.fixture(scope="module")
 def mini_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("mini-out")
-    result = build(Options(factbase=MINI / "factbase", out=out, formats=("md", "html", "fragment")))
+    result = run(Options(factbase=MINI / "factbase", out=out, formats=("md", "html", "fragment")))
     assert not result.failed, result.failed
     return out
 
@@ -332,7 +332,7 @@ def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
         item[name] = hostile_text(name)
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
     out = root / "out"
-    result = build(Options(factbase=factbase, out=out, formats=("md", "html", "fragment")))
+    result = run(Options(factbase=factbase, out=out, formats=("md", "html", "fragment")))
     assert not result.failed, result.failed
     return out
 

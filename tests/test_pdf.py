@@ -439,9 +439,9 @@ def test_pages_are_a4(shipped_out: Path, briefing_id: str, variant: str) -> None
 
 
 def test_paper_letter_gives_letter_pages(tmp_path: Path) -> None:
-    from briefing.build import Options, build
+    from briefing.build import Options, run
 
-    result = build(Options(factbase=MINI, out=tmp_path, formats=("pdf",), paper="letter"))
+    result = run(Options(factbase=MINI, out=tmp_path, formats=("pdf",), paper="letter"))
     assert not result.failed
     reader = pypdf.PdfReader(tmp_path / "c2.pdf")
     sizes = {(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages}

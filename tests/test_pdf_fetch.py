@@ -200,7 +200,7 @@ def fill(snippet: str, port: int) -> str:
 @pytest.mark.parametrize("name", REFUSED)
 def test_render_pdf_refuses_the_resource(listener: Listener, name: str) -> None:
     with pytest.raises(FetchRefused) as refused:
-        render_pdf(page(fill(REFUSED[name], listener.port)), variants=("ua", "a3b"))
+        render_pdf(page(fill(REFUSED[name], listener.port)), variants=("pdf/ua-1", "pdf/a-3b"))
     message = str(refused.value)
     assert message.startswith(("PDF refused a resource", "the document asked", "link to "))
     assert listener.requests == []
@@ -208,7 +208,8 @@ def test_render_pdf_refuses_the_resource(listener: Listener, name: str) -> None:
 
 @pytest.mark.parametrize("name", FETCH_NOTHING)
 def test_render_pdf_fetches_and_embeds_nothing(listener: Listener, name: str) -> None:
-    pdfs = render_pdf(page(fill(FETCH_NOTHING[name], listener.port)), variants=("ua", "a3b"))
+    html = page(fill(FETCH_NOTHING[name], listener.port))
+    pdfs = render_pdf(html, variants=("pdf/ua-1", "pdf/a-3b"))
     assert listener.requests == []
     for data in pdfs.values():
         assert_clean(data)
@@ -225,7 +226,7 @@ def test_render_pdf_keeps_safe_links_and_data_images(listener: Listener) -> None
         f'<img alt="dot" src="data:image/png;base64,{dot}">'
         '<link rel="stylesheet" href="briefing.css">'
     )
-    data = render_pdf(page(body))["ua"]
+    data = render_pdf(page(body))["pdf/ua-1"]
     found = inspect_pdf(data)
     assert sorted(found["links"]) == ["https://example.org/report", "mailto:desk@example.org"]
     assert_clean(data)

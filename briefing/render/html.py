@@ -19,13 +19,15 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
+from briefing.render.inert import ensure_inert
+from briefing.render.job import RenderJob
 from briefing.render.markdown import MarkdownDocument
 from briefing.render.templating import (
-    ASSETS,
     FOOTNOTE_SEPARATOR,
     html_environment,
     render_template,
 )
+from briefing.resources import ASSETS
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 ROOT_CLASS = "briefing-doc"
@@ -198,3 +200,17 @@ def render_html(
         toc=toc,
         css=(stylesheet("fragment.css") if fragment else "") + stylesheet() + extra_css,
     )
+
+
+def page_file(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
+    """The renderer of the `html` format: a standalone page, checked inert."""
+    html = render_html(doc, templates=job.templates)
+    ensure_inert(html, job.names[0])
+    return (html.encode(),)
+
+
+def fragment_file(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
+    """The renderer of the `fragment` format: a fragment to embed, checked inert."""
+    html = render_html(doc, fragment=True, templates=job.templates)
+    ensure_inert(html, job.names[0])
+    return (html.encode(),)

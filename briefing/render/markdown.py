@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.model import Briefing, FactBase, Marking
 from briefing.render.context import DocumentView, document_view
 from briefing.render.templating import NoteLedger, environment, md, render_template
+
+if TYPE_CHECKING:
+    from briefing.render.job import RenderJob
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,8 @@ def _tidy(text: str) -> str:
         if line or (lines and lines[-1]):
             lines.append(line)
     return "\n".join(lines).strip() + "\n"
+
+
+def markdown_file(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
+    """The renderer of the `md` format: the Markdown file itself."""
+    return (doc.text.encode(),)

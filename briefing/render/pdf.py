@@ -13,17 +13,15 @@ import re
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from briefing.errors import RenderError
 from briefing.render.html import SAFE_SCHEMES, render_html, stylesheet
+from briefing.render.job import RenderJob
 from briefing.render.markdown import MarkdownDocument
-from briefing.render.templating import ASSETS
+from briefing.resources import ASSETS
 
-Paper = Literal["a4", "letter"]
-PdfVariant = Literal["ua", "a3b"]
-WEASYPRINT_VARIANTS: dict[str, str] = {"ua": "pdf/ua-1", "a3b": "pdf/a-3b"}
-PAGE_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
+UA = "pdf/ua-1"  # the default PDF standard: tagged, accessible
 
 
 class MissingFont(RenderError):
@@ -159,18 +157,27 @@ def _ensure_named_fonts(html: str, used: set[str]) -> None:
         )
 
 
-def pdf_html(doc: MarkdownDocument, paper: Paper = "a4", templates: Path | None = None) -> str:
-    """The page HTML with the print layout (pdf.css and the paper size) appended."""
-    page_css = "\n" + stylesheet("pdf.css") + f"\n@page {{ size: {PAGE_SIZES[paper]}; }}\n"
+def pdf_html(doc: MarkdownDocument, page_size: str = "A4", templates: Path | None = None) -> str:
+    """The page HTML with the print layout (pdf.css and the page size) appended."""
+    page_css = "\n" + stylesheet("pdf.css") + f"\n@page {{ size: {page_size}; }}\n"
     return render_html(doc, templates=templates, extra_css=page_css)
 
 
-def render_pdf(
-    html: str,
-    *,
-    variants: Iterable[PdfVariant] = ("ua",),
-) -> dict[PdfVariant, bytes]:
-    """Lay out `html` (from `pdf_html`) once; one PDF per variant (PDF/UA-1, PDF/A-3b)."""
+def pdf_files(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
+    """The renderer of the `pdf` format: one layout, one PDF per standard asked for."""
+    try:
+        warm_up()
+    except (ImportError, MemoryError) as error:
+        raise RenderError(
+            f"the PDF worker could not load WeasyPrint within its memory bound ({error})"
+        ) from None
+    pdfs = render_pdf(pdf_html(doc, job.page_size, job.templates), variants=job.pdf_standards)
+    return tuple(pdfs[standard] for standard in job.pdf_standards)
+
+
+def render_pdf(html: str, *, variants: Iterable[str] = (UA,)) -> dict[str, bytes]:
+    """Lay out `html` (from `pdf_html`) once; one PDF per WeasyPrint `pdf_variant` asked for
+    (e.g. `pdf/ua-1`, `pdf/a-3b`), keyed by it."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
@@ -184,10 +191,10 @@ def render_pdf(
             font_config=fonts
         )
         _refuse_unsafe_links(document)
-        outputs: dict[PdfVariant, bytes] = {}
+        outputs: dict[str, bytes] = {}
         for index, variant in enumerate(dict.fromkeys(variants)):
             data = document.write_pdf(
-                pdf_variant=WEASYPRINT_VARIANTS[variant],
+                pdf_variant=variant,
                 pdf_identifier=pdf_id,
             )
             assert isinstance(data, bytes)

@@ -33,9 +33,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from briefing.errors import InvalidInput, Problem
 from briefing.render.context import entity_note_key, format_date
 from briefing.render.typography import quotation, typeset
-
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-ASSETS = SHIPPED_TEMPLATES / "assets"
+from briefing.resources import SHIPPED_TEMPLATES
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>~&])")
 _MD_BLOCK_START = re.compile(r"^(?:(#{1,6}|[+*-])(?=\s|$)|(\d{1,9})([.)])(?=\s|$)|(>))")

@@ -1,0 +1,309 @@
+"""The one owner of `manifest.json`: read and validate it, say what is up to date, record
+what was built, and decide a no-op build before the pipeline loads.
+
+The manifest records, per output, its briefing, format, the digest of its inputs, its sha256
+and size; and, after a build where every target succeeded, the state of every input file it
+read (fact base, sources, templates, assets) with the options' fingerprint. The next build
+with the same options compares those digests and the outputs' own; when all match, it is done
+in milliseconds without importing YAML, pydantic, Jinja or WeasyPrint.
+
+The file may have been edited by hand: everything read from it is validated, paths are
+confined to the output folder or to the folders a build reads, and only regular files are
+ever read (a FIFO or a device named there is treated as a changed file, never opened for
+reading). A manifest that does not validate only means a rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing import __version__
+from briefing.build.options import Options
+from briefing.resources import SHIPPED_TEMPLATES
+from briefing.writing import journal_pending
+
+MANIFEST = "manifest.json"
+STATE = "build_inputs"
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Every name a build writes: <id><suffix>, optionally under editions/<date>/.
+_OUTPUT_NAME = re.compile(
+    r"^(?:editions/\d{4}-\d{2}-\d{2}/)?[a-z0-9][a-z0-9-]{0,63}(?:\.[a-z0-9]{1,16}){1,3}$"
+)
+
+
+# --------------------------------------------------------------------------- safe reading
+
+
+def regular_bytes(path: Path, *, follow: bool = True, limit: int | None = None) -> bytes | None:
+    """The bytes of a regular file, or None: never blocks on a FIFO, never reads a device."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def digest_file(path: Path, *, follow: bool = True) -> str | None:
+    data = regular_bytes(path, follow=follow)
+    return hashlib.sha256(data).hexdigest() if data is not None else None
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every file under `folder`, through symlinked folders too (each real folder once), in
+    a stable order; what a build reads from a folder is what the fast path must watch."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        try:
+            info = Path(top).stat()
+        except OSError:
+            dirs[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        dirs.sort()
+        found += [Path(top, n) for n in names if Path(top, n).is_file()]
+    return sorted(found)
+
+
+def listing(folders: Iterable[Path]) -> list[str]:
+    """Every file under the folders, so an added or removed file is noticed too."""
+    found: list[str] = []
+    for folder in folders:
+        if folder.is_dir():
+            found += sorted(str(p) for p in files_under(folder))
+    return found
+
+
+# --------------------------------------------------------------------------- the records
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """One output file as the build that wrote it left it."""
+
+    briefing: str
+    format: str
+    inputs: str  # digest of everything the target depends on
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class InputState:
+    """What the last fully successful build read, for the no-op fast path."""
+
+    options: str  # `Options.fingerprint()`
+    folders: tuple[str, ...]
+    listing: tuple[str, ...]
+    files: dict[str, str | None]  # path -> sha256 (None: was missing)
+    targets: tuple[str, ...]
+
+    @classmethod
+    def record(
+        cls, files: Iterable[Path], folders: Iterable[Path], options: str, targets: list[str]
+    ) -> InputState:
+        """The state of every input now, after a successful build."""
+        folders = list(folders)
+        return cls(
+            options=options,
+            folders=tuple(str(f) for f in folders),
+            listing=tuple(listing(folders)),
+            files={str(p): digest_file(p) for p in sorted(set(files))},
+            targets=tuple(targets),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "options": self.options,
+            "folders": list(self.folders),
+            "listing": list(self.listing),
+            "files": dict(self.files),
+            "targets": list(self.targets),
+        }
+
+
+@dataclass
+class Manifest:
+    """The output folder's record of itself."""
+
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    inputs: InputState | None = None
+    factbase_digest: str = ""
+    tool_version: str = __version__
+    problems: list[str] = field(default_factory=list)  # what reading it refused
+
+    @classmethod
+    def read(cls, out: Path) -> Manifest:
+        """The manifest in `out`, validated; an empty one when absent or unusable."""
+        path = out / MANIFEST
+        data = regular_bytes(path, follow=False, limit=MAX_MANIFEST_BYTES)
+        if data is None:
+            exists = os.path.lexists(path)
+            return cls(problems=[f"{MANIFEST} is not a regular file"] if exists else [])
+        try:
+            raw = json.loads(data)
+        except (ValueError, RecursionError):
+            return cls(problems=[f"{MANIFEST} is not valid JSON"])
+        if not isinstance(raw, dict):
+            return cls(problems=[f"{MANIFEST} does not hold an object"])
+        manifest = cls()
+        outputs = raw.get("outputs", {})
+        if not isinstance(outputs, dict):
+            manifest.problems.append("`outputs` is not an object")
+            outputs = {}
+        for name, entry in outputs.items():
+            record = _output_record(name, entry)
+            if record is None:
+                manifest.problems.append(f"outputs[{json.dumps(name)[:80]}] is not valid")
+            else:
+                manifest.outputs[name] = record
+        state = raw.get(STATE)
+        if state is not None:
+            manifest.inputs = _input_state(state)
+            if manifest.inputs is None:
+                manifest.problems.append(f"`{STATE}` is not valid")
+        return manifest
+
+    def to_bytes(self) -> bytes:
+        document = {
+            "tool_version": self.tool_version,
+            "factbase_digest": self.factbase_digest,
+            "outputs": {name: vars(record).copy() for name, record in sorted(self.outputs.items())},
+            STATE: self.inputs.as_json() if self.inputs else None,
+        }
+        return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+    def is_current(self, out: Path, names: list[str], inputs: str) -> bool:
+        """All these outputs exist as regular files, hold the bytes recorded, and were made
+        from inputs with this digest."""
+        for name in names:
+            record = self.outputs.get(name)
+            if record is None or record.inputs != inputs:
+                return False
+            path = out / name
+            try:
+                if path.lstat().st_size != record.size:
+                    return False
+            except OSError:
+                return False
+            if digest_file(path, follow=False) != record.sha256:
+                return False
+        return True
+
+
+def _output_record(name: object, entry: object) -> OutputRecord | None:
+    if not isinstance(name, str) or not _OUTPUT_NAME.match(name) or not isinstance(entry, dict):
+        return None
+    try:
+        record = OutputRecord(**entry)
+    except TypeError:
+        return None
+    texts = (record.briefing, record.format, record.inputs, record.sha256)
+    if not all(isinstance(t, str) for t in texts):
+        return None
+    if not (_SHA256.match(record.inputs) and _SHA256.match(record.sha256)):
+        return None
+    if type(record.size) is not int or record.size < 0:
+        return None
+    return record
+
+
+def _is_path(text: object) -> bool:
+    """An absolute, normalised path: no `..`, nothing relative to the working folder."""
+    return (
+        isinstance(text, str)
+        and "\0" not in text
+        and Path(text).is_absolute()
+        and os.path.normpath(text) == text
+    )
+
+
+def _input_state(state: object) -> InputState | None:
+    if not isinstance(state, dict) or set(state) != {
+        "options",
+        "folders",
+        "listing",
+        "files",
+        "targets",
+    }:
+        return None
+    folders, names, files, targets = (state[k] for k in ("folders", "listing", "files", "targets"))
+    if not (
+        isinstance(state["options"], str)
+        and isinstance(folders, list)
+        and all(_is_path(f) for f in folders)
+        and isinstance(names, list)
+        and all(_is_path(n) for n in names)
+        and isinstance(files, dict)
+        and all(_is_path(p) for p in files)
+        and all(v is None or (isinstance(v, str) and _SHA256.match(v)) for v in files.values())
+        and isinstance(targets, list)
+        and all(isinstance(t, str) for t in targets)
+    ):
+        return None
+    inside = [Path(f) for f in folders]
+    if not all(any(Path(p).is_relative_to(f) for f in inside) for p in files):
+        return None  # every input file lies in a folder the build reads
+    return InputState(
+        options=state["options"],
+        folders=tuple(folders),
+        listing=tuple(names),
+        files=dict(files),
+        targets=tuple(targets),
+    )
+
+
+# --------------------------------------------------------------------------- fast path
+
+
+def input_roots(options: Options) -> list[Path]:
+    """Where a build of these options may read: the project folder around the fact base
+    (its seeds lie inside it), the shipped templates and the user's templates."""
+    roots = [options.factbase.resolve().parent, SHIPPED_TEMPLATES]
+    return roots + ([options.templates.resolve()] if options.templates else [])
+
+
+def nothing_changed(options: Options) -> list[str] | None:
+    """The targets of the last build when nothing at all changed since; None otherwise."""
+    manifest = Manifest.read(options.out)
+    state = manifest.inputs
+    if manifest.problems or state is None or state.options != options.fingerprint():
+        return None
+    roots = input_roots(options)
+    folders = [Path(f) for f in state.folders]
+    if not all(any(f.is_relative_to(r) for r in roots) for f in folders):
+        return None  # a hand-made state naming folders this build would never read
+    if listing(folders) != list(state.listing):
+        return None
+    if any(digest_file(Path(p)) != sha for p, sha in state.files.items()):
+        return None
+    for name, record in manifest.outputs.items():
+        if digest_file(options.out / name, follow=False) != record.sha256:
+            return None
+    if journal_pending(options.out):
+        return None  # a build is writing, or a killed one left temporary files
+    return list(state.targets)

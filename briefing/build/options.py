@@ -1,0 +1,178 @@
+"""What a build can be asked for: output formats, PDF variants, papers, and the options.
+
+The one definition of each. The CLI builds its choices and help from these tables, the plan
+its output names, the workers their renderers. Imports nothing heavy (no pydantic, Jinja or
+WeasyPrint), so `--help` and the no-op fast path stay fast.
+
+Adding an output format is one `OutputFormat` line in `FORMATS` plus its renderer in
+`briefing/render/`: a function `(MarkdownDocument, RenderJob) -> tuple[bytes, ...]`, one
+`bytes` per output name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefing import __version__
+from briefing.errors import UsageError
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One output format: its name on the command line, its file name, its renderer."""
+
+    name: str
+    suffix: str  # after the briefing id, e.g. ".fragment.html"; paged formats: per variant
+    renderer: str  # "module:function", imported only in the worker that renders it
+    description: str
+    paged: bool = False  # laid out on --paper, one file per --pdf-variant
+
+
+@dataclass(frozen=True)
+class PdfVariant:
+    """One PDF standard a paged format is written in; all come from one layout."""
+
+    name: str
+    suffix: str
+    standard: str  # WeasyPrint's `pdf_variant`
+    description: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper size for paged formats."""
+
+    name: str
+    css_size: str  # the CSS `@page { size }` value
+    description: str
+
+
+FORMATS: dict[str, OutputFormat] = {
+    f.name: f
+    for f in (
+        OutputFormat(
+            "md", ".md", "briefing.render.markdown:markdown_file", "GitHub-flavoured Markdown"
+        ),
+        OutputFormat(
+            "html", ".html", "briefing.render.html:page_file", "standalone page, CSS inline"
+        ),
+        OutputFormat(
+            "fragment",
+            ".fragment.html",
+            "briefing.render.html:fragment_file",
+            "fragment to embed, ids prefixed",
+        ),
+        OutputFormat(
+            "pdf", "", "briefing.render.pdf:pdf_files", "PDF, one per --pdf-variant", paged=True
+        ),
+    )
+}
+PDF_VARIANTS: dict[str, PdfVariant] = {
+    v.name: v
+    for v in (
+        PdfVariant("ua", ".pdf", "pdf/ua-1", "tagged PDF/UA-1 (<id>.pdf)"),
+        PdfVariant("a3b", ".pdfa.pdf", "pdf/a-3b", "PDF/A-3b (<id>.pdfa.pdf)"),
+    )
+}
+PAPERS: dict[str, Paper] = {
+    p.name: p for p in (Paper("a4", "A4", "ISO A4"), Paper("letter", "letter", "US Letter"))
+}
+DEFAULT_PDF_VARIANT = "ua"
+DEFAULT_PAPER = "a4"
+EDITIONS = "editions"  # out/editions/<date>/ keeps each edition's copy
+
+
+def output_names(briefing_id: str, fmt: str, variants: Iterable[str] = ()) -> list[str]:
+    """Stable output paths, relative to the output folder (documented in the README)."""
+    spec = FORMATS[fmt]
+    if spec.paged:
+        return [f"{briefing_id}{PDF_VARIANTS[v].suffix}" for v in dict.fromkeys(variants)]
+    return [f"{briefing_id}{spec.suffix}"]
+
+
+def split_marking(text: str | None) -> tuple[str | None, str | None]:
+    """`UNCLASSIFIED|TLP:AMBER` → (`UNCLASSIFIED`, `TLP:AMBER`); either part may be absent."""
+    classification, tlp = None, None
+    for part in (p.strip() for p in (text or "").split("|")):
+        if part.upper().startswith("TLP:"):
+            tlp = part
+        elif part:
+            classification = part
+    return classification, tlp
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _known(kind: str, chosen: Iterable[str], table: dict[str, Any]) -> tuple[str, ...]:
+    """The choices in order, each once; an unknown one is a usage error naming the known."""
+    choices = tuple(dict.fromkeys(chosen))
+    unknown = [c for c in choices if c not in table]
+    if unknown:
+        raise UsageError(f"unknown {kind} {', '.join(unknown)}; choose from {', '.join(table)}")
+    return choices
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a build was asked for. Formats, variants and paper are checked on creation."""
+
+    factbase: Path
+    out: Path
+    briefings: tuple[str, ...] = ()  # empty: every briefing
+    formats: tuple[str, ...] = tuple(FORMATS)
+    templates: Path | None = None  # searched before the shipped templates
+    marking: str | None = None  # e.g. "UNCLASSIFIED|TLP:AMBER"; None: the fact base's own
+    paper: str = DEFAULT_PAPER
+    pdf_variants: tuple[str, ...] = (DEFAULT_PDF_VARIANT,)
+    jobs: int = 1  # worker processes
+    force: bool = False
+    strict: bool = False  # warnings (the fact base's, the renderers') fail
+    edition: str | None = None  # YYYY-MM-DD; None: the fact base's as-of date
+    wait_lock: float = 0.0  # seconds to wait for another build's lock
+    timeout: float = 300.0  # seconds one target's templates and layout may take
+    memory_mib: int = 1024  # address space one worker may use
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "formats", _known("format", self.formats, FORMATS))
+        object.__setattr__(
+            self, "pdf_variants", _known("PDF variant", self.pdf_variants, PDF_VARIANTS)
+        )
+        _known("paper", [self.paper], PAPERS)
+        if not self.pdf_variants:
+            raise UsageError("choose at least one PDF variant")
+        if self.edition is not None:
+            try:
+                dt.date.fromisoformat(self.edition)
+            except ValueError:
+                raise UsageError(
+                    f"--edition {self.edition!r} is not a date; use YYYY-MM-DD"
+                ) from None
+
+    def fingerprint(self) -> str:
+        """Digest of the options that shape the outputs, and of the tool version: what the
+        no-op fast path compares with the last build's."""
+        marking = split_marking(self.marking) if self.marking is not None else None
+        canonical = {
+            "version": __version__,
+            "factbase": str(self.factbase.resolve()),
+            "briefings": list(self.briefings),
+            "formats": list(self.formats),
+            "templates": str(self.templates.resolve()) if self.templates else None,
+            "marking": list(marking) if marking else None,
+            "paper": self.paper,
+            "pdf_variants": sorted(set(self.pdf_variants)),
+            "edition": self.edition,
+            "strict": self.strict,
+        }
+        text = json.dumps(canonical, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,272 @@
+"""One build, once the fast path found work: load → plan → skip → render → write.
+
+Two phases, as in Pelican: the fact base is loaded and checked and every briefing rendered to
+Markdown first; only then, under the output folder's lock, is anything written. Every
+template and every PDF layout runs in a limited worker process (`workers`); this process
+plans, writes and keeps the manifest. A failing target spares the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from briefing import __version__
+from briefing.build.manifest import MANIFEST, InputState, Manifest, OutputRecord, regular_bytes
+from briefing.build.options import FORMATS, PAPERS, PDF_VARIANTS, Options, split_marking
+from briefing.build.plan import (
+    Target,
+    edition_name,
+    edition_of,
+    factbase_digest,
+    input_files,
+    input_folders,
+    plan,
+    wanted_briefings,
+)
+from briefing.build.report import BuildEvent, Report, Result
+from briefing.build.workers import Done, Failed, Job, Limits, Workers, shared
+from briefing.errors import BriefingError, InvalidInput, Problem, UsageError
+from briefing.model import FactBase, Marking
+from briefing.render.job import Renderer, RenderJob
+from briefing.render.markdown import MarkdownDocument
+from briefing.resources import SHIPPED_TEMPLATES
+from briefing.validation import load_valid
+from briefing.writing import OutputFolder
+
+log = logging.getLogger("briefing.build")
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every worker inherits from the build: enough to render any briefing's Markdown."""
+
+    fb: FactBase
+    marking: Marking | None
+    templates: Path | None
+
+
+def _markdown_job(briefing_id: str) -> MarkdownDocument:
+    """In a worker: one briefing's Markdown, through its (possibly user) template."""
+    from briefing.render.markdown import render_markdown
+
+    state: _Shared = shared()
+    briefing = next(b for b in state.fb.briefings if b.id == briefing_id)
+    return render_markdown(state.fb, briefing, marking=state.marking, templates=state.templates)
+
+
+def _render_job(renderer: str, doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
+    """In a worker: one target's files, by the renderer its format names."""
+    module, _, name = renderer.partition(":")
+    render: Renderer = getattr(importlib.import_module(module), name)
+    return render(doc, job)
+
+
+def build(options: Options, report: Report) -> Result:
+    """Build what changed; skip the rest."""
+    started = time.perf_counter()
+    fb, warnings = load_valid(options.factbase, strict=options.strict)
+    result = Result(warnings=warnings)
+    marking = _marking(options.marking)
+    edition = edition_of(fb, options)
+    wanted = wanted_briefings(fb, options)
+    limits = Limits(options.timeout, options.memory_mib)
+    with Workers(options.jobs, limits, _Shared(fb, marking, options.templates)) as workers:
+        docs = _render_markdown(workers, fb, wanted, options)
+        targets = plan({b: doc.text for b, doc in docs.items()}, options)
+        with OutputFolder(options.out, options.wait_lock) as folder:
+            writer = _Writer(folder, options, edition, report, result)
+            todo = writer.skip_current(targets)
+            if todo:
+                folder.ensure_writable()
+            jobs = [_job(target, docs[target.briefing], options) for target in _in_order(todo)]
+            by_key = {target.key: target for target in todo}
+            for job, outcome in workers.run(jobs):
+                writer.finish(by_key[job.key], outcome)
+            writer.write_manifest(fb, targets)
+    result.seconds = time.perf_counter() - started
+    report(
+        BuildEvent(
+            "finish", detail=result.summary(), seconds=result.seconds, warnings=result.warning_count
+        )
+    )
+    return result
+
+
+def _marking(text: str | None) -> Marking | None:
+    """`--marking` as the model's Marking; a bad one is a usage error."""
+    if text is None:
+        return None
+    classification, tlp = split_marking(text)
+    try:
+        return Marking(classification=classification, tlp=tlp)
+    except ValidationError:
+        raise UsageError(
+            "--marking: use a classification such as UNCLASSIFIED and/or a TLP 2.0 label "
+            "(TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED), e.g. "
+            "--marking 'UNCLASSIFIED|TLP:GREEN'"
+        ) from None
+
+
+def _render_markdown(
+    workers: Workers, fb: FactBase, wanted: list[str], options: Options
+) -> dict[str, MarkdownDocument]:
+    """Every wanted briefing's Markdown, rendered in the workers. A template problem stops
+    the build (exit 1): the Markdown is what every format is made from."""
+    docs: dict[str, MarkdownDocument] = {}
+    problems: list[Problem] = []
+    jobs = [Job(b, _markdown_job, (b,)) for b in wanted]
+    for job, outcome in workers.run(jobs):
+        if isinstance(outcome, Done):
+            docs[job.key] = outcome.value
+        elif outcome.problems:
+            problems += outcome.problems
+        else:  # over a limit, or its worker died
+            template = next(b.template for b in fb.briefings if b.id == job.key)
+            problems.append(
+                Problem(
+                    _template_path(template, options),
+                    1,
+                    1,
+                    "template-limit",
+                    f"briefing {job.key}: {outcome.message}",
+                    "simplify the template, or raise --timeout or --memory",
+                )
+            )
+    if problems:
+        raise InvalidInput(problems)
+    return {b: docs[b] for b in wanted}
+
+
+def _template_path(name: str, options: Options) -> str:
+    """Where the template a briefing names is found: the user's folder first."""
+    if options.templates is not None and (options.templates / name).is_file():
+        return str(options.templates / name)
+    return str(SHIPPED_TEMPLATES / name)
+
+
+def _in_order(todo: list[Target]) -> list[Target]:
+    """PDFs first, longest first: the slowest layouts start while the rest is rendered."""
+    return sorted(todo, key=lambda t: (not FORMATS[t.fmt].paged, -t.size))
+
+
+def _job(target: Target, doc: MarkdownDocument, options: Options) -> Job:
+    spec = FORMATS[target.fmt]
+    render = RenderJob(
+        names=target.names,
+        templates=options.templates,
+        page_size=PAPERS[options.paper].css_size,
+        pdf_standards=tuple(PDF_VARIANTS[v].standard for v in options.pdf_variants),
+    )
+    if spec.paged:
+        return Job(target.key, _render_job, (spec.renderer, doc, render), "PDF layout", "PDF")
+    return Job(target.key, _render_job, (spec.renderer, doc, render))
+
+
+class _Writer:
+    """Skips what is current, writes what was rendered, and keeps the manifest up to date."""
+
+    def __init__(
+        self, folder: OutputFolder, options: Options, edition: str, report: Report, result: Result
+    ) -> None:
+        self.folder = folder
+        self.options = options
+        self.edition = edition
+        self.report = report
+        self.result = result
+        self.manifest = Manifest.read(options.out)
+        if self.manifest.problems:
+            log.warning(
+                "%s was not as this tool writes it (%s); the outputs it named are rebuilt",
+                MANIFEST,
+                "; ".join(self.manifest.problems[:5]),
+            )
+
+    def skip_current(self, targets: list[Target]) -> list[Target]:
+        """Report the targets that are up to date; return the others."""
+        self.report(BuildEvent("start", total=len(targets)))
+        todo = []
+        for target in targets:
+            names = target.all_names(self.edition)
+            if not self.options.force and self.manifest.is_current(
+                self.options.out, names, target.digest
+            ):
+                self.result.skipped.append(target.key)
+                self.report(BuildEvent("skipped", target.key, "up to date"))
+            else:
+                todo.append(target)
+        return todo
+
+    def finish(self, target: Target, outcome: Done | Failed) -> None:
+        """Write a rendered target, or report why it failed."""
+        if isinstance(outcome, Failed):
+            self._fail(target, outcome.message)
+            return
+        for message in outcome.warnings:
+            log.warning("%s: %s", target.key, message, extra={"target": target.key})
+        if outcome.warnings:
+            self.result.render_warnings[target.key] = list(outcome.warnings)
+        if outcome.warnings and self.options.strict:
+            count = len(outcome.warnings)
+            self._fail(
+                target,
+                f"{count} renderer warning{'s' * (count != 1)} under --strict: "
+                f"{outcome.warnings[0]}",
+            )
+            return
+        files = dict(zip(target.names, outcome.value, strict=True))
+        try:
+            for name, data in files.items():
+                self._write(target, name, data)
+        except BriefingError as error:
+            self._fail(target, str(error))
+            return
+        self.result.built.append(target.key)
+        self.report(
+            BuildEvent(
+                "built",
+                target.key,
+                ", ".join(files),
+                outcome.seconds,
+                warnings=len(outcome.warnings),
+            )
+        )
+
+    def _write(self, target: Target, name: str, data: bytes) -> None:
+        record = OutputRecord(
+            briefing=target.briefing,
+            format=target.fmt,
+            inputs=target.digest,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+        )
+        for path in (name, edition_name(self.edition, name)):
+            self.folder.write(path, data)
+            self.manifest.outputs[path] = record
+
+    def _fail(self, target: Target, detail: str) -> None:
+        self.result.failed[target.key] = detail
+        self.report(BuildEvent("failed", target.key, detail))
+
+    def write_manifest(self, fb: FactBase, targets: list[Target]) -> None:
+        """The manifest last. After a failure it keeps the last full success's input state:
+        if these inputs are the same, the outputs kept are the right ones."""
+        manifest = self.manifest
+        if not self.result.failed:
+            manifest.inputs = InputState.record(
+                files=input_files(fb, self.options),
+                folders=input_folders(fb, self.options),
+                options=self.options.fingerprint(),
+                targets=[t.key for t in targets],
+            )
+        manifest.tool_version = __version__
+        manifest.factbase_digest = factbase_digest(fb)
+        data = manifest.to_bytes()
+        if regular_bytes(self.options.out / MANIFEST, follow=False) != data:  # else unchanged
+            self.folder.write(MANIFEST, data)

@@ -1,0 +1,256 @@
+"""Worker processes for everything that runs a template or WeasyPrint: each job under a time
+limit and a memory bound, in a process that dies with the build that started it.
+
+Why processes and not limits inside the template sandbox: a template can allocate through
+many doors (`ljust`, `center`, `indent`, `lipsum`, `~` in a loop, `replace`, `format`, ...)
+and spin in nested loops or recursive macros, and WeasyPrint swallows exceptions in places.
+An address-space bound (RLIMIT_AS) and an alarm in a process of its own stop all of them at
+once, whatever the door; and a worker that has to be killed takes nothing with it, since only
+the main process writes outputs and holds the output folder's lock.
+
+- Start-up: workers are forked, so they inherit what the main process loaded (the fact base)
+  without pickling it. Each asks the kernel to kill it when its parent dies
+  (`PR_SET_PDEATHSIG`), so no worker outlives a build killed by SIGKILL, SIGTERM or the OOM
+  killer.
+- Limits: `seconds` per job by SIGALRM, and a watchdog thread that ends the worker a little
+  later should the alarm be swallowed; `memory_mib` of address space per worker.
+- Retry: a worker that dies breaks its whole pool; every job the pool lost is retried alone,
+  so only the job that kills its worker fails.
+- Logging: what a job logs at WARNING or above (WeasyPrint's warnings) comes back with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from briefing.errors import InvalidInput, Problem
+
+log = logging.getLogger("briefing.build")
+
+WATCHDOG_GRACE = 2.0  # seconds past the time limit before a stuck worker is ended
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one job may take."""
+
+    seconds: float
+    memory_mib: int
+
+
+@dataclass(frozen=True)
+class Job:
+    """A function to run in a worker, and how its failures are named."""
+
+    key: str  # the target it is for, in messages
+    function: Callable[..., Any]  # module-level, so it can be sent to the worker
+    args: tuple[Any, ...]
+    work: str = "template rendering"  # "PDF layout took longer than 2 s"
+    worker: str = "template"  # "the PDF worker died"
+
+
+@dataclass(frozen=True)
+class Done:
+    """A job's value, how long it took, and the warnings logged while it ran."""
+
+    value: Any
+    seconds: float
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Why a job failed; template and fact-base problems keep their location."""
+
+    message: str
+    problems: tuple[Problem, ...] = ()
+
+
+Outcome = Done | Failed
+
+
+# --------------------------------------------------------------------------- in the worker
+
+_shared: Any = None  # what the build handed every worker (see `shared`)
+_captured: list[str] = []
+
+
+class _Capture(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        _captured.append(record.getMessage())
+
+
+def shared() -> Any:
+    """In a worker: the value the build passed to `Workers(shared=...)`."""
+    return _shared
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this worker when its parent dies, however the parent dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        failed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0
+    except (OSError, AttributeError):  # not Linux: watch the parent instead
+        failed = True
+    if failed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the kernel was asked
+        os._exit(70)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(70)
+
+
+def _start(parent: int, memory_mib: int, value: Any) -> None:
+    """Worker start-up: die with the parent, bound memory, capture logging."""
+    global _shared
+    _die_with_parent(parent)
+    import resource
+
+    limit = memory_mib * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or limit < hard:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    for logger in [logging.getLogger(), *map(logging.getLogger, logging.root.manager.loggerDict)]:
+        logger.handlers.clear()  # inherited handlers would write to the parent's terminal
+    logging.getLogger().addHandler(_Capture(logging.WARNING))
+    _shared = value
+
+
+class _TimedOut(BaseException):
+    """Raised by the alarm; a BaseException, so no `except Exception` on the way swallows it."""
+
+
+def _run(job: Job, seconds: float) -> Outcome:
+    """Runs in a worker: the job within the time limit, its failure as a `Failed`."""
+    message = f"{job.work} took longer than {seconds:g} s"
+    expired: list[bool] = []
+
+    def expire(signum: int, frame: object) -> None:
+        expired.append(True)
+        raise _TimedOut(message)
+
+    # The alarm interrupts Python code; should something swallow it (WeasyPrint drawing an
+    # SVG does), the watchdog ends the whole worker a little later, and the parent sees the
+    # worker die.
+    watchdog = threading.Timer(seconds + WATCHDOG_GRACE, os._exit, args=(70,))
+    watchdog.daemon = True
+    _captured.clear()
+    begun = time.perf_counter()
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    watchdog.start()
+    try:
+        value = job.function(*job.args)
+    except _TimedOut:
+        return Failed(message)
+    except MemoryError:
+        return Failed(f"{job.work} ran out of its memory bound")
+    except InvalidInput as error:
+        return Failed("; ".join(str(p) for p in error.problems), tuple(error.problems))
+    except Exception as error:  # a job's failure, whatever it is, fails its target only
+        return Failed(str(error) or type(error).__name__)
+    finally:
+        watchdog.cancel()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    if expired:  # the alarm fired but something caught it: the value may be incomplete
+        return Failed(message)
+    return Done(value, time.perf_counter() - begun, tuple(_captured))
+
+
+# --------------------------------------------------------------------------- in the build
+
+
+class Workers:
+    """A pool of limited worker processes, started on first use, restarted after a death."""
+
+    def __init__(self, size: int, limits: Limits, shared: Any = None) -> None:
+        self.size = max(1, size)
+        self.limits = limits
+        self._shared = shared
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._close(kill=kind is not None)
+
+    def _new_pool(self, size: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=size,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start,
+            initargs=(os.getpid(), self.limits.memory_mib, self._shared),
+        )
+
+    def _close(self, *, kill: bool = False) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if kill:  # the build is failing: no job's result is wanted any more
+            for process in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(OSError):
+                    process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, pool: ProcessPoolExecutor, job: Job) -> Future[Outcome]:
+        return pool.submit(_run, job, self.limits.seconds)
+
+    def run(self, jobs: Sequence[Job]) -> Iterator[tuple[Job, Outcome]]:
+        """Each job's outcome, in the order given; a job whose worker died is retried alone."""
+        if not jobs:
+            return
+        if self._pool is None:
+            self._pool = self._new_pool(min(self.size, len(jobs)))
+        futures = [(job, self._submit(self._pool, job)) for job in jobs]
+        lost: list[Job] = []
+        outcome: Outcome
+        for job, future in futures:
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                lost.append(job)
+                continue
+            except Exception as error:  # e.g. a value that could not be sent back
+                outcome = Failed(str(error) or type(error).__name__)
+            yield job, outcome
+        if lost:
+            self._close()
+        for job in lost:
+            log.info("%s: its worker died; trying it again alone", job.key)
+            alone = self._new_pool(1)
+            try:
+                outcome = self._submit(alone, job).result()
+            except BrokenProcessPool:
+                outcome = Failed(
+                    f"the {job.worker} worker died "
+                    "(past its time limit, over its memory bound, or killed)"
+                )
+            finally:
+                alone.shutdown(wait=True)
+            yield job, outcome
