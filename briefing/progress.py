@@ -92,6 +92,7 @@ class Reporter:
             return  # a renderer's warning: counted in the summary, shown with --verbose
         message = record.getMessage()
         if self.log_format == "json":
+            message = message.removeprefix(f"{target}: ") if target else message
             self._json("warning" if record.levelno >= logging.WARNING else "info", target, message)
             return
         kind = "warning" if record.levelno >= logging.WARNING else "info"

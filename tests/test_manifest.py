@@ -1,0 +1,202 @@
+"""The output folder as something a user or another tool may have touched: a hand-edited or
+hostile `manifest.json`, a FIFO or device where a file should be, a symlinked briefings
+folder, a restrictive umask. None gives a traceback, a hang or a missed rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import resource
+import shutil
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MINI = REPO / "tests" / "fixtures" / "mini"
+SHA = "0" * 64
+
+
+def run_build(
+    *args: object, preexec_fn: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefing", "build", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,  # a FIFO read would hang far longer
+        check=False,
+        preexec_fn=preexec_fn,
+    )
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The mini fact base built once in Markdown and HTML: (fact base, output folder)."""
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(MINI, root / "mini")
+    factbase, out = root / "mini" / "factbase", root / "out"
+    proc = run_build("--facts", factbase, "--out", out, "-f", "md", "-f", "html")
+    assert proc.returncode == 0, proc.stderr
+    return factbase, out
+
+
+@pytest.fixture
+def site(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A fresh copy of the built output folder: (fact base, output folder)."""
+    factbase, out = built
+    shutil.copytree(out, tmp_path / "out", symlinks=True)
+    return factbase, tmp_path / "out"
+
+
+def assert_manifest_matches(out: Path) -> None:
+    """The manifest names exactly the outputs on disk, each with its digest and size."""
+    outputs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    on_disk = {str(p.relative_to(out)) for p in out.rglob("c2.*")}
+    assert set(outputs) == on_disk
+    for name, entry in outputs.items():
+        data = (out / name).read_bytes()
+        assert entry == {**entry, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
+def record(**changes: Any) -> dict[str, Any]:
+    return {"briefing": "c2", "format": "md", "inputs": SHA, "sha256": SHA, "size": 3, **changes}
+
+
+def state(**changes: Any) -> dict[str, Any]:
+    return {"options": "x", "folders": [], "listing": [], "files": {}, "targets": [], **changes}
+
+
+HAND_EDITED: dict[str, object] = {
+    "not JSON": "{",
+    "a list": [],
+    "outputs a list": {"outputs": []},
+    "an output a string": {"outputs": {"c2.md": "edited"}},
+    "an output missing fields": {"outputs": {"c2.md": {"sha256": SHA}}},
+    "an output with extra fields": {"outputs": {"c2.md": record(extra=1)}},
+    "a size that is text": {"outputs": {"c2.md": record(size="3")}},
+    "a digest that is a number": {"outputs": {"c2.md": record(sha256=1)}},
+    "an absolute name": {"outputs": {"/dev/zero": record()}},
+    "a name outside": {"outputs": {"../../../../dev/zero": record()}},
+    "a NUL in a name": {"outputs": {"c2\u0000.md": record()}},
+    "inputs a string": {"build_inputs": "x"},
+    "inputs naming a device": {"build_inputs": state(files={"/dev/zero": SHA})},
+    "inputs naming a folder outside": {"build_inputs": state(folders=["/"], files={})},
+    "inputs with relative paths": {"build_inputs": state(folders=["x"], listing=["x/y"])},
+    "targets a number": {"build_inputs": state(targets=3)},
+    "deep nesting": "[" * 100_000 + "]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["", "--force"])
+@pytest.mark.parametrize("content", list(HAND_EDITED.values()), ids=list(HAND_EDITED))
+def test_a_hand_edited_manifest_means_a_rebuild_never_a_traceback(
+    site: tuple[Path, Path], content: object, force: bool
+) -> None:
+    factbase, out = site
+    good = {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("c2.")}
+    text = content if isinstance(content, str) else json.dumps(content)
+    (out / "manifest.json").write_text(text, encoding="utf-8")
+    extra = ("--force",) if force else ()
+    proc = run_build("--facts", factbase, "--out", out, "-f", "md", "-f", "html", *extra)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("c2.")} == good
+    assert_manifest_matches(out)
+    again = run_build("--facts", factbase, "--out", out, "-f", "md", "-f", "html")
+    assert "0 built, 2 skipped" in again.stdout  # and the next build is a no-op again
+
+
+def test_a_fifo_for_a_manifest_neither_hangs_nor_stays(site: tuple[Path, Path]) -> None:
+    factbase, out = site
+    (out / "manifest.json").unlink()
+    os.mkfifo(out / "manifest.json")
+    proc = run_build("--facts", factbase, "--out", out, "-f", "md", "-f", "html")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert stat.S_ISREG((out / "manifest.json").lstat().st_mode)
+    assert_manifest_matches(out)
+
+
+def test_a_fifo_for_an_output_is_replaced_not_read(site: tuple[Path, Path]) -> None:
+    factbase, out = site
+    (out / "c2.md").unlink()
+    os.mkfifo(out / "c2.md")
+    proc = run_build("--facts", factbase, "--out", out, "-f", "md", "-f", "html")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "built   c2.md" in proc.stdout
+    assert stat.S_ISREG((out / "c2.md").lstat().st_mode)
+
+
+@pytest.mark.parametrize("special", ["a FIFO in the project", "/dev/zero"])
+def test_inputs_naming_a_fifo_or_a_device_neither_hang_nor_exhaust_the_fast_path(
+    site: tuple[Path, Path], special: str
+) -> None:
+    """The recorded input state, with the right options fingerprint, names a file that would
+    block or never end: the fast path must not read it (a 2 GiB cap keeps a failure cheap)."""
+    factbase, out = site
+    if special == "/dev/zero":
+        path, folder = Path("/dev/zero"), Path("/dev")
+    else:
+        path, folder = factbase.parent / "pipe", factbase.parent
+        os.mkfifo(path)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["build_inputs"]["files"][str(path)] = SHA
+    manifest["build_inputs"]["folders"].append(str(folder))
+    (out / "manifest.json").write_text(json.dumps(manifest))
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+    try:
+        proc = run_build(
+            "--facts", factbase, "--out", out, "-f", "md", "-f", "html", preexec_fn=cap
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "0 built, 2 skipped" in proc.stdout  # the full path found the outputs current
+    finally:
+        if special != "/dev/zero":
+            path.unlink()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_outputs_are_written_with_the_process_umask(
+    built: tuple[Path, Path], tmp_path: Path, umask: int, mode: int
+) -> None:
+    """A TLP:RED briefing built under `umask 077` must not come out world-readable."""
+    factbase, _ = built
+    out = tmp_path / "out"
+    proc = run_build(
+        "--facts", factbase, "--out", out, "-f", "md", "--marking", "TLP:RED",
+        preexec_fn=lambda: os.umask(umask) and None,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for path in (out / "c2.md", out / "editions" / "2024-07-28" / "c2.md", out / "manifest.json"):
+        assert stat.S_IMODE(path.stat().st_mode) == mode, path
+
+
+def test_a_symlinked_briefings_folder_does_not_hide_edits_from_the_fast_path(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(MINI, tmp_path / "mini")
+    factbase = tmp_path / "mini" / "factbase"
+    shared = tmp_path / "mini" / "shared-briefings"
+    (factbase / "briefings").rename(shared)
+    (factbase / "briefings").symlink_to(shared, target_is_directory=True)
+    out = tmp_path / "out"
+    assert run_build("--facts", factbase, "--out", out, "-f", "md").returncode == 0
+    assert "0 built, 1 skipped" in run_build("--facts", factbase, "--out", out, "-f", "md").stdout
+    c2 = shared / "c2.yaml"
+    c2.write_text(c2.read_text().replace("title: ", "title: Edited ", 1))
+    proc = run_build("--facts", factbase, "--out", out, "-f", "md")
+    assert proc.returncode == 0, proc.stderr
+    assert "built   c2.md" in proc.stdout, proc.stdout
+    assert "Edited " in (out / "c2.md").read_text()
