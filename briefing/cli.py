@@ -218,11 +218,11 @@ def schema(
 
 def _one_of(table: Iterable[str]) -> Callable[[str], str]:
     """A parser accepting only the names in `table` (the build's own tables of choices)."""
-    names = list(table)
 
     def parse(value: str) -> str:
-        if value not in names:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(map(repr, names))}.")
+        if value not in table:
+            known = ", ".join(map(repr, table))
+            raise typer.BadParameter(f"{value!r} is not one of {known}.")
         return value
 
     return parse
