@@ -369,8 +369,8 @@ def build(
         typer.Option(
             "--memory",
             min=64,
-            help="MiB of address space one worker (templates, PDF layout) may use before its "
-            "target fails, e.g. --memory 2048.",
+            help="MiB of address space one worker (templates, PDF layout) may add to what it "
+            "starts with before its target fails, e.g. --memory 2048.",
         ),
     ] = 1024,
 ) -> None:

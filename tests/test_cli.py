@@ -59,9 +59,7 @@ def test_build_defaults(fake: FakeRun) -> None:
     result = invoke("build")
     assert result.exit_code == 0, result.stdout + result.stderr
     (options,) = fake.options
-    assert options == build.Options(
-        factbase=Path("factbase"), out=Path("out"), jobs=default_jobs()
-    )
+    assert options == build.Options(factbase=Path("factbase"), out=Path("out"), jobs=default_jobs())
     assert options.formats == tuple(FORMATS)
     assert options.pdf_variants == ("ua",)
     assert options.paper == "a4"

@@ -61,11 +61,20 @@ def _markdown_job(briefing_id: str) -> MarkdownDocument:
     return render_markdown(state.fb, briefing, marking=state.marking, templates=state.templates)
 
 
+def _load_renderer(renderer: str) -> Renderer:
+    """In a worker: the renderer a format names, its module imported and warmed up."""
+    module_name, _, name = renderer.partition(":")
+    module = importlib.import_module(module_name)
+    warm_up = getattr(module, "warm_up", None)
+    if callable(warm_up):
+        warm_up()
+    render: Renderer = getattr(module, name)
+    return render
+
+
 def _render_job(renderer: str, doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
     """In a worker: one target's files, by the renderer its format names."""
-    module, _, name = renderer.partition(":")
-    render: Renderer = getattr(importlib.import_module(module), name)
-    return render(doc, job)
+    return _load_renderer(renderer)(doc, job)
 
 
 def build(options: Options, report: Report) -> Result:
@@ -164,9 +173,11 @@ def _job(target: Target, doc: MarkdownDocument, options: Options) -> Job:
         page_size=PAPERS[options.paper].css_size,
         pdf_standards=tuple(PDF_VARIANTS[v].standard for v in options.pdf_variants),
     )
+    args = (spec.renderer, doc, render)
+    prepare = (_load_renderer, (spec.renderer,))
     if spec.paged:
-        return Job(target.key, _render_job, (spec.renderer, doc, render), "PDF layout", "PDF")
-    return Job(target.key, _render_job, (spec.renderer, doc, render))
+        return Job(target.key, _render_job, args, "PDF layout", "PDF", prepare)
+    return Job(target.key, _render_job, args, prepare=prepare)
 
 
 class _Writer:

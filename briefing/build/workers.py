@@ -13,7 +13,8 @@ the main process writes outputs and holds the output folder's lock.
   (`PR_SET_PDEATHSIG`), so no worker outlives a build killed by SIGKILL, SIGTERM or the OOM
   killer.
 - Limits: `seconds` per job by SIGALRM, and a watchdog thread that ends the worker a little
-  later should the alarm be swallowed; `memory_mib` of address space per worker.
+  later should the alarm be swallowed; `memory_mib` of address space per worker, on top of
+  what it inherits from the build at fork.
 - Retry: a worker that dies breaks its whole pool; every job the pool lost is retried alone,
   so only the job that kills its worker fails.
 - Logging: what a job logs at WARNING or above (WeasyPrint's warnings) comes back with it.
@@ -32,6 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -60,6 +62,9 @@ class Job:
     args: tuple[Any, ...]
     work: str = "template rendering"  # "PDF layout took longer than 2 s"
     worker: str = "template"  # "the PDF worker died"
+    # Run first, outside the time limit (imports, a warm-up): an import cut short by the
+    # alarm would leave the worker with half a module for every later job.
+    prepare: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -119,13 +124,24 @@ def _watch_parent(parent: int) -> None:
     os._exit(70)
 
 
+def _address_space() -> int:
+    """Bytes of address space this process holds now (what it inherited at fork)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _start(parent: int, memory_mib: int, value: Any) -> None:
     """Worker start-up: die with the parent, bound memory, capture logging."""
     global _shared
     _die_with_parent(parent)
     import resource
 
-    limit = memory_mib * 1024 * 1024
+    # The bound is on top of what the worker inherits from its parent at fork: a bound below
+    # it would fail every allocation, a new thread's included.
+    limit = _address_space() + memory_mib * 1024 * 1024
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or limit < hard:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -140,25 +156,42 @@ class _TimedOut(BaseException):
 
 
 def _run(job: Job, seconds: float) -> Outcome:
-    """Runs in a worker: the job within the time limit, its failure as a `Failed`."""
+    """Runs in a worker: get ready (imports, outside the time limit), then the job within
+    it. Whatever happens comes back as an `Outcome`, never as an exception."""
+    try:
+        if job.prepare is not None:
+            function, args = job.prepare
+            function(*args)
+    except MemoryError:
+        return Failed(f"the {job.worker} worker ran out of its memory bound while starting")
+    except Exception as error:
+        return Failed(str(error) or type(error).__name__)
     message = f"{job.work} took longer than {seconds:g} s"
+    try:
+        return _run_limited(job, seconds, message)
+    except _TimedOut:  # the alarm went off on the way out
+        return Failed(message)
+
+
+def _run_limited(job: Job, seconds: float, message: str) -> Outcome:
     expired: list[bool] = []
 
     def expire(signum: int, frame: object) -> None:
         expired.append(True)
         raise _TimedOut(message)
 
-    # The alarm interrupts Python code; should something swallow it (WeasyPrint drawing an
-    # SVG does), the watchdog ends the whole worker a little later, and the parent sees the
-    # worker die.
-    watchdog = threading.Timer(seconds + WATCHDOG_GRACE, os._exit, args=(70,))
-    watchdog.daemon = True
     _captured.clear()
     begun = time.perf_counter()
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    watchdog.start()
+    watchdog: threading.Timer | None = None
     try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # The alarm interrupts Python code; should something swallow it (WeasyPrint drawing
+        # an SVG does), the watchdog ends the whole worker a little later, and the parent
+        # sees the worker die.
+        watchdog = threading.Timer(seconds + WATCHDOG_GRACE, os._exit, args=(70,))
+        watchdog.daemon = True
+        watchdog.start()
         value = job.function(*job.args)
     except _TimedOut:
         return Failed(message)
@@ -169,8 +202,9 @@ def _run(job: Job, seconds: float) -> Outcome:
     except Exception as error:  # a job's failure, whatever it is, fails its target only
         return Failed(str(error) or type(error).__name__)
     finally:
-        watchdog.cancel()
         signal.setitimer(signal.ITIMER_REAL, 0)
+        if watchdog is not None:
+            watchdog.cancel()
         signal.signal(signal.SIGALRM, previous)
     if expired:  # the alarm fired but something caught it: the value may be incomplete
         return Failed(message)
@@ -226,7 +260,7 @@ class Workers:
         if not jobs:
             return
         if self._pool is None:
-            self._pool = self._new_pool(min(self.size, len(jobs)))
+            self._pool = self._new_pool(self.size)
         futures = [(job, self._submit(self._pool, job)) for job in jobs]
         lost: list[Job] = []
         outcome: Outcome

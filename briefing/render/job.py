@@ -3,7 +3,8 @@
 A renderer turns one briefing's Markdown document into the bytes of its output files, one
 `bytes` per output name, in order. The build names the renderer of each format in its table
 of formats (`briefing.build.options.FORMATS`) and calls it in a worker process under a time
-and memory limit; the renderer itself knows nothing of the build.
+and memory limit; the renderer itself knows nothing of the build. A renderer's module may
+define `warm_up()`: the worker calls it before the time limit starts (heavy imports).
 """
 
 from __future__ import annotations

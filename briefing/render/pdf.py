@@ -33,8 +33,13 @@ class FetchRefused(RenderError):
 
 
 def warm_up() -> None:
-    """Import WeasyPrint now, e.g. when a worker process starts."""
-    import weasyprint  # noqa: F401
+    """Import WeasyPrint now, e.g. when a worker process starts; a RenderError if it cannot."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, MemoryError) as error:
+        raise RenderError(
+            f"the PDF worker could not load WeasyPrint within its memory bound ({error})"
+        ) from None
 
 
 def _fetcher_class() -> type:
@@ -165,12 +170,7 @@ def pdf_html(doc: MarkdownDocument, page_size: str = "A4", templates: Path | Non
 
 def pdf_files(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
     """The renderer of the `pdf` format: one layout, one PDF per standard asked for."""
-    try:
-        warm_up()
-    except (ImportError, MemoryError) as error:
-        raise RenderError(
-            f"the PDF worker could not load WeasyPrint within its memory bound ({error})"
-        ) from None
+    warm_up()
     pdfs = render_pdf(pdf_html(doc, job.page_size, job.templates), variants=job.pdf_standards)
     return tuple(pdfs[standard] for standard in job.pdf_standards)
 
