@@ -181,14 +181,16 @@ def render_html(
     fragment: bool = False,
     templates: Path | None = None,
     extra_css: str = "",
+    shell: str | None = None,
 ) -> str:
-    """A standalone page (CSS inline, no script) or a fragment to embed in an intranet page."""
+    """A standalone page (CSS inline, no script) or a fragment to embed in an intranet page;
+    `shell` names another page template, such as the one-page summary's."""
     body = body_html(doc)
     view = doc.view
     toc = [(level, ident, text) for level, ident, text in body.headings if level == 2]
     return render_template(
         html_environment(templates),
-        "fragment.html.j2" if fragment else "page.html.j2",
+        shell or ("fragment.html.j2" if fragment else "page.html.j2"),
         doc=view,
         root_class=ROOT_CLASS,
         banner=doc.banner,
@@ -197,4 +199,16 @@ def render_html(
         rest_html=body.rest,
         toc=toc,
         css=(stylesheet("fragment.css") if fragment else "") + stylesheet() + extra_css,
+    )
+
+
+def render_summary_html(
+    doc: MarkdownDocument, *, templates: Path | None = None, extra_css: str = ""
+) -> str:
+    """The one-page summary as a standalone page: the card layout, no contents list."""
+    return render_html(
+        doc,
+        templates=templates,
+        extra_css=stylesheet("summary.css") + extra_css,
+        shell="summary.html.j2",
     )

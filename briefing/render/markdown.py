@@ -7,6 +7,7 @@ from pathlib import Path
 
 from briefing.model import Briefing, FactBase, Marking
 from briefing.render.context import DocumentView, document_view
+from briefing.render.summary import summary_view
 from briefing.render.templating import NoteLedger, environment, md, render_template
 
 
@@ -46,6 +47,27 @@ def render_markdown(
         environment(templates), briefing.template, doc=view, notes=ledger, pm=portion
     )
     return MarkdownDocument(view, _tidy(body), tuple(ledger.used))
+
+
+def render_summary_markdown(
+    fb: FactBase,
+    briefing: Briefing,
+    *,
+    marking: Marking | None = None,
+    templates: Path | None = None,
+) -> MarkdownDocument:
+    """The one-page summary's Markdown (`summary.md.j2`, user templates searched first)."""
+    view = document_view(fb, briefing, marking)
+    portion = f"{md(view.marking.portion_marks)} " if view.marking.portion_marks else ""
+    body = render_template(
+        environment(templates),
+        "summary.md.j2",
+        doc=view,
+        summary=summary_view(view),
+        notes=NoteLedger(view.notes),
+        pm=portion,
+    )
+    return MarkdownDocument(view, _tidy(body), ())
 
 
 def _tidy(text: str) -> str:
