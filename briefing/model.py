@@ -514,6 +514,13 @@ class FactBase:
     briefings: list[Briefing]
     source_bytes: dict[str, bytes | None]
     maps: dict[str, SourceMap]
+    # Files that could not be read or failed the schema ("facts", "briefing:<stem>", ...):
+    # a partial load stands in empty content for them, and checks that depend on them skip.
+    broken: frozenset[str] = frozenset()
+
+    @property
+    def complete(self) -> bool:
+        return not self.broken
 
     @property
     def seeds_dir(self) -> Path:
