@@ -200,7 +200,7 @@ def _word_char(char: str) -> bool:
 def _cut_word(text: str, start: int, end: int) -> str | None:
     """The word of `text` that the span [start, end) cuts at either edge, if any.
 
-    A quote is a passage of whole words: "U.S. troo" for "U.S. troops", or "54,00" for
+    A quote is a passage of whole words: "the boar" for "the board", or "54,00" for
     "54,000", is a substring of the source but not what the source says.
     """
     edges = []

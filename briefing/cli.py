@@ -150,7 +150,7 @@ def list_facts(
     facts: FactsOption = None,
     topic: Annotated[
         str | None,
-        typer.Option("--topic", help="Only facts of this topic, e.g. --topic extended-deterrence."),
+        typer.Option("--topic", help="Only facts of this topic, e.g. --topic background."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -284,7 +284,7 @@ def build(
     briefings: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Briefing ids to build, e.g. `briefing build c2-restructuring`. Default: all.",
+            help="Briefing ids to build, e.g. `briefing build read-ahead`. Default: all.",
             show_default=False,
         ),
     ] = None,
@@ -333,7 +333,7 @@ def build(
         typer.Option(
             "--edition",
             help="Edition date; a copy goes to out/editions/DATE/, e.g. "
-            "--edition 2024-07-29. Default: the fact base's as-of date.",
+            "--edition 2025-03-14. Default: the fact base's as-of date.",
             show_default=False,
         ),
     ] = None,
@@ -493,12 +493,12 @@ def list_briefings(
 @app.command()
 def new(
     briefing_id: Annotated[
-        str, typer.Argument(help="Id of the new briefing, e.g. `briefing new okinawa-incidents`.")
+        str, typer.Argument(help="Id of the new briefing, e.g. `briefing new water-supply`.")
     ],
     topic: Annotated[
         str | None,
         typer.Option(
-            "--topic", help="Topic it covers, e.g. --topic context. Default: the first topic."
+            "--topic", help="Topic it covers, e.g. --topic water-supply. Default: the first topic."
         ),
     ] = None,
     facts: FactsOption = None,

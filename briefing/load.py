@@ -447,7 +447,7 @@ def _hint(model: type[BaseModel], error: Any) -> str:
         return "remove it; allowed here: " + ", ".join(allowed)
     if kind == "string_pattern_mismatch":
         if error.get("ctx", {}).get("pattern") == ID_PATTERN:
-            return "ids use lower-case letters, digits and hyphens only, e.g. `usfj-jfhq`"
+            return "ids use lower-case letters, digits and hyphens only, e.g. `budget-approved`"
         return "see `briefing schema` for the accepted format"
     if kind.startswith("date"):
         return "write a date as YYYY-MM-DD"

@@ -36,7 +36,7 @@ def scaffold(fb: FactBase, root: Path, briefing_id: str, topic: str | None) -> P
     if not re.match(ID_PATTERN, briefing_id):
         raise UsageError(
             f"{briefing_id!r} is not a valid id: use lower-case letters, digits "
-            "and hyphens, e.g. okinawa-incidents"
+            "and hyphens, e.g. water-supply"
         )
     topics = [t.id for t in fb.settings.topics]
     chosen = topic or topics[0]
