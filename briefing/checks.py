@@ -128,12 +128,7 @@ class Provenance:
         norm = self.normalised.get(citation.source)
         if norm is None:
             return []
-        needle = normalise_quote(citation.quote)
-        return [
-            norm.original_span(s, s + len(needle))
-            for s in find_all(norm.text, needle)
-            if not _cut_word(norm.text, s, s + len(needle))
-        ]
+        return quote_spans(norm, citation.quote)
 
     def cut_word(self, citation: Citation) -> str | None:
         """The source word a quote cuts, when it is only found by cutting one ("troo")."""
@@ -190,6 +185,16 @@ class Provenance:
                 source.id, counted, cited, tuple(uncited), len(citing[source.id])
             )
         return result
+
+
+def quote_spans(norm: Normalised, quote: str) -> list[tuple[int, int]]:
+    """Every span of the original text that a quote matches verbatim, in whole words."""
+    needle = normalise_quote(quote)
+    return [
+        norm.original_span(s, s + len(needle))
+        for s in find_all(norm.text, needle)
+        if not _cut_word(norm.text, s, s + len(needle))
+    ]
 
 
 def _word_char(char: str) -> bool:

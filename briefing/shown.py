@@ -161,4 +161,3 @@ def _unshown(fb: FactBase, shown: Shown, at: _At) -> None:
                 "show one of its facts in a briefing, or remove the event",
                 "warning",
             )
-

@@ -9,12 +9,22 @@ from pathlib import Path
 from briefing.build import Options, build
 from briefing.errors import BriefingError, InvalidInput, Problem
 from briefing.events import Report
+from briefing.load import read_yaml
+from briefing.model import FILES
 from briefing.render.templating import SHIPPED_TEMPLATES
+
+
+def seeds_folder(factbase: Path) -> Path:
+    """The seeds folder the fact base's `seeds:` setting names (default ../seeds), read
+    without validating the rest, so it is known even while the fact base is broken."""
+    data, _, _ = read_yaml(factbase / FILES["settings"])
+    seeds = data.get("seeds") if isinstance(data, dict) else None
+    return factbase / (seeds if isinstance(seeds, str) else "../seeds")
 
 
 def watched_paths(options: Options) -> list[Path]:
     """The fact-base folder, its seeds, and every templates folder a build reads."""
-    paths = [options.factbase, options.factbase.parent / "seeds", SHIPPED_TEMPLATES]
+    paths = [options.factbase, seeds_folder(options.factbase), SHIPPED_TEMPLATES]
     if options.templates:
         paths.append(options.templates)
     return [p for p in dict.fromkeys(p.resolve() for p in paths) if p.exists()]
