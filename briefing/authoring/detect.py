@@ -40,7 +40,7 @@ DATE_PATTERNS = [
 ]
 BYLINE = re.compile(r"^(?:by|written by|words by)\s+\S.{0,80}$", re.IGNORECASE)
 DATELINE_PREFIX = re.compile(
-    r"^(?P<dateline>[A-Z][A-Z.'’ -]{2,40}(?:,\s*[A-Z][\w.' ]{1,30})?(?:\s*\([^)]{1,40}\))?)"
+    r"^(?P<dateline>[A-Z][A-Z.'’ -]{2,40}(?:,\s*[\w.'’ ]{1,30}){0,3}(?:\s*\([^)]{1,40}\))?)"
     r"\s*[—–-]\s*\S"
 )
 DATELINE_WORDS = re.compile(r"^(published|updated|posted|last updated|first published)\b:?", re.I)
@@ -78,8 +78,9 @@ REPORT_WORDS = re.compile(
     r"announced|ended|issued|met)\b",
     re.IGNORECASE,
 )
+_WORDS = re.compile(r"[^\W_]+")
 SHINGLE = 5  # words per shingle when looking for a repeated copy of the text
-REPEAT_SHARE = 0.8  # share of a line's shingles found elsewhere that makes it a repeat
+REPEAT_SHARE = 0.8  # share of a line's words (in shingles) found elsewhere: a repeat
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,7 @@ def _credit_line(line: str) -> bool:
 
 
 def _shingles(text: str) -> list[tuple[str, ...]]:
-    words = [w.strip(".,;:!?\"'“”‘’()[]").lower() for w in normalise_quote(text).split()]
-    words = [w for w in words if w]
+    words = _WORDS.findall(text.lower())  # "year.The" (a run-together copy) is two words
     return [tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
 
 
@@ -261,8 +261,13 @@ def _repeats(
             if other != number:
                 for s in shingles[other]:
                     where.setdefault(s, other)
-        hits = [where[s] for s in own if s in where]
-        return len(hits) / len(own), sorted(set(hits))
+        covered: set[int] = set()  # word positions inside a shingle found elsewhere
+        by: set[int] = set()
+        for i, s in enumerate(own):
+            if s in where:
+                covered.update(range(i, i + SHINGLE))
+                by.add(where[s])
+        return len(covered) / (len(own) + SHINGLE - 1), sorted(by)
 
     # run-together copies first: covered by two or more other lines
     for number in candidates:
