@@ -75,7 +75,7 @@ PREVIEW_WORDS = re.compile(
 )
 REPORT_WORDS = re.compile(
     r"\b(agreed|signed|held|reaffirmed|decided|concluded|approved|voted|adopted|endorsed|"
-    r"announced|ended|issued|met)\b",
+    r"announced|ended|issued|met|took|failed|completed|finished)\b",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[^\W_]+")
@@ -184,7 +184,11 @@ def detect(text: str) -> Findings:
     filled = [i for i, line in enumerate(lines, start=1) if line.strip()]
     if not filled:
         return found
-    first = filled[0]
+    # the headline is the first line, after any note the text gives about itself
+    notices = [
+        n for n in filled if AI_SELF.search(lines[n - 1]) or SELF_DESCRIPTION.match(lines[n - 1])
+    ]
+    first = next((n for n in filled if n not in notices), filled[0])
     head = lines[first - 1].strip()
     after = lines[first] if first < len(lines) else ""
     head_words = len(_words(head))
@@ -346,4 +350,4 @@ def _around(text: str, start: int, end: int) -> str:
     """A few words of `text` around [start, end), verbatim."""
     before = text[:start].split()[-3:]
     after = text[end:].split()[:5]
-    return " ".join([*before, text[start:end], *after]).strip(" ,;:")
+    return " ".join([*before, text[start:end], *after]).strip(" ,;:—–-")
