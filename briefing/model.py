@@ -401,7 +401,7 @@ class Settings(Strict):
     event_noun: Text = Field(
         "event",
         description="What the event the sources preview or report is called, as it reads "
-        "after 'the' in headings: 'Expected before the hearing', 'after the talks'. "
+        "after 'the' in headings: 'Expected before the hearing', 'after the summit'. "
         "E.g. meeting, summit, talks, exercise, hearing.",
         max_length=40,
     )

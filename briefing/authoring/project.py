@@ -136,7 +136,7 @@ def init_project(
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file; choose a new folder")
     if any(ch in event_noun for ch in "\n#:"):
-        raise UsageError("--event-noun takes a plain word or two, e.g. hearing or talks")
+        raise UsageError("--event-noun takes a plain word or two, e.g. hearing or summit")
     values = {
         "title": _quoted(title or "TODO: what this fact base covers"),
         "organisation": _quoted(organisation or "TODO: who prepares the briefings"),

@@ -150,7 +150,7 @@ class DocumentView:
     edition: str
     organisation: str
     language: str
-    event_noun: str  # what headings call the event: "before the hearing", "after the talks"
+    event_noun: str  # what headings call the event: "before the hearing", "after the summit"
     marking: Marking
     keywords: list[str]
     main: SectionView
