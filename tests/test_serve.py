@@ -97,6 +97,9 @@ def test_it_listens_on_127_0_0_1_only_and_injects_the_script_into_responses_only
     with urllib.request.urlopen(server, timeout=30) as response:
         index = response.read().decode("utf-8")
     assert '<a href="/c2.html">Command and control</a>' in index
-    with pytest.raises(urllib.error.HTTPError) as missing:
-        urllib.request.urlopen(server + "../etc/passwd", timeout=10)
-    assert missing.value.code == 404
+    for path in ("../etc/passwd", "no-such-briefing.html"):
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(server + path, timeout=30)
+        assert missing.value.code == 404
+    with urllib.request.urlopen(server + "c2.html", timeout=30) as response:
+        assert response.status == 200  # an unknown page does not break the known ones

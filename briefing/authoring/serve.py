@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from briefing.errors import BriefingError, InvalidInput, Problem
+from briefing.errors import BriefingError, InvalidInput, Problem, UsageError
 from briefing.model import ID_PATTERN
 
 HOST = "127.0.0.1"  # never another interface: the preview shows unpublished work
@@ -75,6 +75,15 @@ def briefing_titles(factbase: Path) -> tuple[list[tuple[str, str]], list[Problem
     return [(b.id, b.title) for b in fb.briefings], []
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why a page could not be built: what the page shows instead, and the HTTP status."""
+
+    title: str
+    problems: list[Problem]
+    status: HTTPStatus = HTTPStatus.OK
+
+
 @dataclass
 class Preview:
     """The state the server and the watcher share: what is built, and its version."""
@@ -85,18 +94,20 @@ class Preview:
     build: Callable[[Path, Path, Path | None, list[str]], None] = build_pages
     version: int = 0  # goes up once the pages of a saved change are ready
     built: dict[str, int] = field(default_factory=dict)  # briefing id → version built at
-    failure: dict[str, tuple[list[Problem], str]] = field(default_factory=dict)
+    failure: dict[str, Failure] = field(default_factory=dict)
     viewed: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     ready: threading.Condition = field(default_factory=threading.Condition)
 
-    def page(self, briefing_id: str) -> tuple[list[Problem], str] | Path:
+    def page(self, briefing_id: str) -> Failure | Path:
         """The built page of a briefing, building it if this version has not; or why not."""
         with self.lock:
             self.viewed.add(briefing_id)
             if self.built.get(briefing_id) != self.version:
                 self._build([briefing_id])
             failed = self.failure.get(briefing_id)
+            if failed and failed.status == HTTPStatus.NOT_FOUND:
+                self.viewed.discard(briefing_id)
             return failed if failed else self.out / f"{briefing_id}.html"
 
     def _build(self, ids: list[str]) -> None:
@@ -105,11 +116,15 @@ class Preview:
             for ident in ids:
                 self.failure.pop(ident, None)
         except InvalidInput as error:
+            errors_first = sorted(error.problems, key=lambda p: p.severity != "error")
             for ident in ids:
-                self.failure[ident] = (error.problems, "The fact base has problems")
+                self.failure[ident] = Failure("The fact base has problems", errors_first)
+        except UsageError as error:  # no such briefing
+            for ident in ids:
+                self.failure[ident] = Failure(str(error), [], HTTPStatus.NOT_FOUND)
         except BriefingError as error:
             for ident in ids:
-                self.failure[ident] = ([], f"The build failed: {error}")
+                self.failure[ident] = Failure(f"The build failed: {error}", [])
         for ident in ids:
             self.built[ident] = self.version
 
@@ -117,8 +132,8 @@ class Preview:
         """After a save: rebuild the pages being viewed, then tell the open pages to reload."""
         with self.lock:
             self.version += 1
-            if self.viewed:
-                self._build(sorted(self.viewed))
+            for ident in sorted(self.viewed):  # one at a time: a deleted briefing fails alone
+                self._build([ident])
         with self.ready:
             self.ready.notify_all()
 
@@ -203,8 +218,7 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                     return
                 self._send(HTTPStatus.OK, _with_reload(page, version))
             else:
-                problems, title = found
-                self._send(HTTPStatus.OK, _problems_page(title, problems, version))
+                self._send(found.status, _problems_page(found.title, found.problems, version))
 
         def _index(self) -> str:
             version = preview.version
