@@ -248,7 +248,7 @@ def serve(
     from watchfiles import watch as watch_changes
 
     from briefing.build import Options
-    from briefing.watch import watched_paths
+    from briefing.watch import STARTED_AFTER, watched_paths
 
     out = Path(tempfile.mkdtemp(prefix="briefing-preview-"))
     preview = Preview(factbase=factbase, out=out, templates=templates)
@@ -258,9 +258,20 @@ def serve(
     thread.start()
     stop = stop or threading.Event()
     paths = watched_paths(Options(factbase=factbase, out=out, templates=templates))
+    announced = False
     try:
-        on_ready(f"http://{HOST}:{server.server_address[1]}/")
-        for changes in watch_changes(*paths, stop_event=stop, debounce=300, step=30):
+        # announced at the watcher's first yield: from then on no save is missed
+        for changes in watch_changes(
+            *paths,
+            stop_event=stop,
+            debounce=300,
+            step=30,
+            rust_timeout=STARTED_AFTER,
+            yield_on_timeout=True,
+        ):
+            if not announced:
+                announced = True
+                on_ready(f"http://{HOST}:{server.server_address[1]}/")
             if changes:
                 preview.changed()
                 on_rebuilt(preview.version)
