@@ -8,6 +8,7 @@ event stream, before anything can expand), no duplicate keys, one document per f
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import difflib
 import types
 import typing
@@ -30,6 +31,7 @@ from briefing.model import (
     EntityList,
     FactBase,
     FactList,
+    Marking,
     Settings,
     SourceRegister,
     Strict,
@@ -445,7 +447,7 @@ def _hint(model: type[BaseModel], error: Any) -> str:
         return "remove it; allowed here: " + ", ".join(allowed)
     if kind == "string_pattern_mismatch":
         if error.get("ctx", {}).get("pattern") == ID_PATTERN:
-            return "ids use lower-case letters, digits and hyphens only, e.g. `usfj-jfhq`"
+            return "ids use lower-case letters, digits and hyphens only, e.g. `budget-approved`"
         return "see `briefing schema` for the accepted format"
     if kind.startswith("date"):
         return "write a date as YYYY-MM-DD"
@@ -501,14 +503,18 @@ def validate(model: type[Strict], data: Any, smap: SourceMap) -> tuple[Any, list
 # --------------------------------------------------------------------------- fact base
 
 
-def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
+def load_factbase(root: Path, *, partial: bool = False) -> tuple[FactBase | None, list[Problem]]:
     """Read and validate every file of a fact-base folder; read the source files it names.
 
-    Returns the fact base (None when the schema is broken) and every problem met.
+    Returns the fact base and every problem met. When a file is broken the fact base is None,
+    unless `partial`: then empty content stands in for each broken file (named in
+    `FactBase.broken`), so the other files can still be checked in the same pass.
     """
     problems: list[Problem] = []
     maps: dict[str, SourceMap] = {}
     parsed: dict[str, Any] = {}
+    raw: dict[str, Any] = {}
+    broken: set[str] = set()
     if not root.is_dir():
         problem = Problem(
             display_path(root),
@@ -519,9 +525,20 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
             "pass --facts with the folder path",
         )
         return None, [problem]
+    if not (root / BRIEFINGS_DIR).exists() and not any((root / n).exists() for n in FILES.values()):
+        problem = Problem(
+            display_path(root),
+            1,
+            1,
+            "factbase-empty",
+            "no fact-base files in this folder",
+            "start a project with `briefing init DIR`, or pass --facts with the folder path",
+        )
+        return None, [problem]
     for key, name in FILES.items():
         data, smap, found = read_yaml(root / name)
         maps[key] = smap
+        raw[key] = data
         problems += found
         if not found:
             value, found = validate(ROOT_MODELS[key], data, smap)
@@ -531,10 +548,15 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
     for path in sorted((root / BRIEFINGS_DIR).glob("*.yaml")):
         data, smap, found = read_yaml(path)
         problems += found
-        if not found:
+        if found:
+            broken.add(f"briefing:{path.stem}")
+        else:
             value, found = validate(Briefing, data, smap)
             problems += found
-            if value is not None and value.id != path.stem:
+            if value is None:
+                broken.add(f"briefing:{path.stem}")
+            elif value.id != path.stem:
+                broken.add(f"briefing:{path.stem}")
                 line, column = smap.value(("id",))
                 problems.append(
                     Problem(
@@ -549,13 +571,16 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
             elif value is not None:
                 maps[f"briefing:{value.id}"] = smap
                 briefings.append(value)
-    if any(parsed.get(key) is None for key in FILES):
+    broken |= {key for key in FILES if parsed.get(key) is None}
+    if broken.intersection(FILES) and not partial:
         return None, problems
-    settings: Settings = parsed["settings"]
-    register: SourceRegister = parsed["sources"]
-    facts: FactList = parsed["facts"]
-    entities: EntityList = parsed["entities"]
-    discrepancies: DiscrepancyList = parsed["discrepancies"]
+    settings: Settings = parsed.get("settings") or _stand_in_settings(raw["settings"])
+    register: SourceRegister = parsed.get("sources") or SourceRegister(sources=[])
+    facts: FactList = parsed.get("facts") or FactList(facts=[])
+    entities: EntityList = parsed.get("entities") or EntityList(entities=[])
+    discrepancies: DiscrepancyList = parsed.get("discrepancies") or DiscrepancyList(
+        discrepancies=[]
+    )
     seeds = (root / settings.seeds).resolve()
     project = root.resolve().parent
     if not seeds.is_relative_to(project):
@@ -586,8 +611,26 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
         briefings=briefings,
         source_bytes=source_bytes,
         maps=maps,
+        broken=frozenset(broken),
     )
     return fb, problems
+
+
+def _stand_in_settings(data: Any) -> Settings:
+    """Empty settings for a broken factbase.yaml, keeping its seeds folder when readable."""
+    seeds = data.get("seeds") if isinstance(data, dict) else None
+    return Settings.model_construct(
+        title="",
+        subject="",
+        as_of=dt.date(1970, 1, 1),
+        organisation="",
+        language="en",
+        seeds=seeds if isinstance(seeds, str) else "../seeds",
+        event_noun="event",
+        marking=Marking(),
+        topics=[],
+        events=[],
+    )
 
 
 def load_or_raise(root: Path) -> FactBase:

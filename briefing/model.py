@@ -88,7 +88,7 @@ class Marking(Strict):
 
 
 class Timing(StrEnum):
-    """Whether a source was written before the talks or reports their outcome."""
+    """Whether a source was written before the event it covers or reports its outcome."""
 
     PREVIEW = "preview"
     REPORT = "report"
@@ -181,7 +181,9 @@ class Source(Strict):
         pattern=r"^[0-9a-f]{64}$",
     )
     origin: Origin
-    timing: Timing = Field(description="preview: written before the talks; report: after.")
+    timing: Timing = Field(
+        description="preview: written before the event (see `event_noun`); report: after it."
+    )
     timing_evidence: Text = Field(description="The wording that shows the timing.")
     date: Date | None = Field(None, description="Date the text gives, if any.")
     date_evidence: str = Field(NOT_STATED, description="Where the text gives the date.")
@@ -193,6 +195,12 @@ class Source(Strict):
     )
     exclude: list[Exclusion] = Field(
         default_factory=list, description="Lines left out of coverage, each with a reason."
+    )
+    curating: bool = Field(
+        False,
+        description="True while facts are still being added from this source: coverage under "
+        "the aim is then a warning (an error under --strict), not an error. "
+        "`briefing source add` sets it; delete the line when curation is done.",
     )
 
 
@@ -258,9 +266,9 @@ class FactKind(StrEnum):
 class FigureValue(Strict):
     """A number the text gives, typed."""
 
-    label: Text = Field(description="What is counted, e.g. 'US troops in Japan'.")
-    value: float = Field(description="The number, e.g. 54000 or 7.2.", allow_inf_nan=False)
-    unit: Text = Field(description="Unit, e.g. 'troops', 'percent', 'years'.")
+    label: Text = Field(description="What is counted, e.g. 'people evacuated'.")
+    value: float = Field(description="The number, e.g. 1200 or 7.2.", allow_inf_nan=False)
+    unit: Text = Field(description="Unit, e.g. 'people', 'percent', 'years'.")
     qualifier: Literal["exactly", "about", "more than", "less than", "up to"] = "exactly"
 
 
@@ -363,14 +371,22 @@ class Topic(Strict):
 
 
 class Event(Strict):
-    """A meeting or happening the facts describe."""
+    """A meeting or happening the facts describe.
+
+    A fact belongs to an event through its own `event` field; `facts` may list the same facts
+    again, and when it is not empty the two must agree (`briefing validate` compares them).
+    """
 
     id: Id
     name: Text
     date: Date | None = None
     place: str = NOT_STATED
     participants: list[Id] = Field(default_factory=list, description="Entity ids.")
-    facts: list[Id] = Field(default_factory=list, description="Facts that establish it.")
+    facts: list[Id] = Field(
+        default_factory=list,
+        description="Facts that establish it. Optional: when given, exactly the facts whose "
+        "`event` names this event.",
+    )
 
 
 class Settings(Strict):
@@ -382,6 +398,13 @@ class Settings(Strict):
     organisation: Text = Field(description="Author organisation for document metadata.")
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     seeds: str = Field("../seeds", description="Folder of the source files, relative to here.")
+    event_noun: Text = Field(
+        "event",
+        description="What the event the sources preview or report is called, as it reads "
+        "after 'the' in headings: 'Expected before the hearing', 'after the summit'. "
+        "E.g. meeting, summit, talks, exercise, hearing.",
+        max_length=40,
+    )
     marking: Marking
     topics: list[Topic]
     events: list[Event] = Field(default_factory=list)
@@ -439,10 +462,17 @@ class Briefing(Strict):
     subject: Text
     template: str = Field("topic.md.j2", description="Template file name.")
     edition: str = Field("1", description="Edition label printed in the title block.")
-    topics: list[Id] = Field(default_factory=list)
+    topics: list[Id] = Field(
+        default_factory=list,
+        description="Topics whose facts and discrepancies this briefing shows. In a briefing "
+        "that includes others (a read-ahead), these topics are the shared context, shown "
+        "once before the included briefings.",
+    )
     facts: list[Id] = Field(default_factory=list, description="Extra facts beyond the topics.")
     includes: list[Id] = Field(
-        default_factory=list, description="Other briefings gathered into this one."
+        default_factory=list,
+        description="Other briefings gathered into this one (a read-ahead), each shown with "
+        "its own BLUF and judgments; a fact or discrepancy is shown once, where it first fits.",
     )
     bluf: Annotated[list[BluF], Field(min_length=2, max_length=4)]
     judgments: list[Judgment] = Field(default_factory=list)
@@ -484,6 +514,13 @@ class FactBase:
     briefings: list[Briefing]
     source_bytes: dict[str, bytes | None]
     maps: dict[str, SourceMap]
+    # Files that could not be read or failed the schema ("facts", "briefing:<stem>", ...):
+    # a partial load stands in empty content for them, and checks that depend on them skip.
+    broken: frozenset[str] = frozenset()
+
+    @property
+    def complete(self) -> bool:
+        return not self.broken
 
     @property
     def seeds_dir(self) -> Path:

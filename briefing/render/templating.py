@@ -7,6 +7,7 @@ turns a missing value into an error that names the template and line.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import traceback
@@ -194,12 +195,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+@functools.lru_cache(maxsize=16)
 def environment(
     user_dir: Path | None = None, *, autoescape: bool = False
 ) -> ImmutableSandboxedEnvironment:
     """A sandboxed environment searching `user_dir` first, then the shipped templates.
 
-    Markdown templates escape with the `md` filter; HTML templates autoescape.
+    Markdown templates escape with the `md` filter; HTML templates autoescape. One per
+    folder and mode, kept: each template is compiled once per process (about 40 ms each),
+    and Jinja's auto-reload still recompiles a template whose file changed (watch, serve).
     """
     loaders: list[BaseLoader] = [_ConfinedLoader(str(user_dir))] if user_dir else []
     loaders.append(_ConfinedLoader(str(SHIPPED_TEMPLATES)))
