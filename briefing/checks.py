@@ -164,7 +164,12 @@ class Provenance:
             text = self.texts[source.id]
             if text is None:
                 continue
-            excluded = {n for ex in source.exclude for n in ex.span}
+            # Only the file's own lines: a range past its end (an error of its own) must not
+            # build a set of every number up to it.
+            end = text.count("\n") + 2
+            excluded = {
+                n for ex in source.exclude for n in range(ex.span.start, min(ex.span.stop, end))
+            }
             spans = covered[source.id]
             counted = cited = 0
             uncited = []

@@ -304,7 +304,7 @@ class _Reader:
             return event.value
         node = yaml.ScalarNode(tag, event.value)
         try:
-            return _SCALARS.yaml_constructors[tag](_SCALARS, node)
+            value = _SCALARS.yaml_constructors[tag](_SCALARS, node)
         except (yaml.YAMLError, ValueError, LookupError, TypeError, ArithmeticError) as error:
             # `!!bool maybe` raises KeyError, `!!int ""` IndexError: every one is a bad value
             reason = (
@@ -321,6 +321,11 @@ class _Reader:
                 else "quote the value to keep it as text",
             )
             return None
+        misread = _misread(tag, str(event.value), value)
+        if misread is not None:
+            self.problem(*where, "yaml-misread", *misread)
+            return None
+        return value
 
     def _yaml_error(self, error: yaml.YAMLError) -> None:
         if isinstance(error, yaml.reader.ReaderError):
@@ -360,6 +365,41 @@ class _Reader:
             "delete it; to keep a control character, write it as an escape such as "
             "\\x07 in a double-quoted string",
         )
+
+
+def _misread(tag: str, text: str, value: Any) -> tuple[str, str] | None:
+    """(message, hint) when YAML 1.1 reads a plain value as something it does not look like.
+
+    `054000` is octal 22528, `1:30` is base-60 90, `1_000` drops its underscore, `0x1F` is
+    hexadecimal, and `yes`, `no`, `on`, `off` are booleans. A figure, id or date silently
+    misread is the worst failure for a briefing, so each is an error asking for the plain
+    number (or `true`/`false`), or quotes to keep the text.
+    """
+    kind = tag.rsplit(":", 1)[-1]
+    digits = text.lstrip("+-")
+    reason = ""
+    if kind == "bool" and text.lower() not in ("true", "false"):
+        return (
+            f"{text} would be read as {str(value).lower()} "
+            "(YAML 1.1 reads yes, no, on and off as booleans)",
+            f'write true or false, or quote it ("{text}") to keep it as text',
+        )
+    if kind not in ("int", "float"):
+        return None
+    if ":" in digits:
+        reason = "YAML 1.1 reads a:b as a number in base 60"
+    elif "_" in digits:
+        reason = "YAML 1.1 drops the underscores"
+    elif kind == "int" and digits[:2].lower() in ("0x", "0b"):
+        reason = "YAML 1.1 reads 0x as hexadecimal and 0b as binary"
+    elif kind == "int" and digits.startswith("0") and len(digits) > 1:
+        reason = "YAML 1.1 reads a leading 0 as octal"
+    if not reason:
+        return None
+    return (
+        f"{text} would be read as {value:,} ({reason})",
+        f'write the number in plain decimal digits, or quote it ("{text}") to keep it as text',
+    )
 
 
 _AWAITING = object()  # a mapping waiting for its next key

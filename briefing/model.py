@@ -129,6 +129,7 @@ CREDIBILITY_MEANING = {
 }
 
 LINE_RANGE = re.compile(r"^([1-9]\d*)(?:-([1-9]\d*))?$")
+MAX_LINE_DIGITS = 9  # the check against the file's real line count does the rest
 
 
 class Origin(Strict):
@@ -165,6 +166,11 @@ class Exclusion(Strict):
     @classmethod
     def _ordered(cls, value: str) -> str:
         match = LINE_RANGE.match(value)
+        if match and max(len(n) for n in match.groups("")) > MAX_LINE_DIGITS:
+            raise ValueError(
+                f"no article has a line {max(match.groups(''), key=len)}: "
+                f"a line number has at most {MAX_LINE_DIGITS} digits"
+            )
         if match and match.group(2) and int(match.group(2)) < int(match.group(1)):
             raise ValueError("a range must run from the lower line to the higher")
         return value
