@@ -31,6 +31,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefing.errors import InvalidInput, Problem
+from briefing.model import Entity
 from briefing.render.context import entity_note_key, format_date
 from briefing.render.typography import quotation, typeset
 
@@ -128,7 +129,10 @@ class NoteLedger:
         return self.ref(entity_note_key(entity))
 
     def _label(self, key: Any) -> str:
-        label = key if isinstance(key, str) else getattr(key, "id", str(key))
+        if isinstance(key, Entity):  # an entity's note, never a fact that shares its id
+            label = entity_note_key(key)
+        else:
+            label = key if isinstance(key, str) else getattr(key, "id", str(key))
         if label not in self._known:
             raise KeyError(f"no source note for {label!r}")
         return label
