@@ -323,7 +323,9 @@ def _closest(value: str, known: Mapping[str, object]) -> list[str]:
 def _source_files(report: _Reporter) -> None:
     fb = report.fb
     for i, source in enumerate(fb.sources):
-        raw = fb.source_bytes.get(source.id)
+        if source.id not in fb.source_bytes:
+            continue  # refused while loading (outside the seeds, not a file, too large)
+        raw = fb.source_bytes[source.id]
         if raw is None:
             report.at(
                 "sources",

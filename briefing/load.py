@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import os
+import stat
 import types
 import typing
 from pathlib import Path
@@ -36,6 +38,7 @@ from briefing.model import (
 )
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a news article is some 10 KiB; 2 MiB is a short book
 MAX_NODES = 500_000
 MAX_DEPTH = 64  # libyaml's composer recurses in C: very deep nesting would crash the process
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -596,26 +599,13 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
     facts: FactList = parsed["facts"]
     entities: EntityList = parsed["entities"]
     discrepancies: DiscrepancyList = parsed["discrepancies"]
-    seeds = (root / settings.seeds).resolve()
-    project = root.resolve().parent
-    if not seeds.is_relative_to(project):
-        line, column = maps["settings"].value(("seeds",))
-        problems.append(
-            Problem(
-                maps["settings"].file,
-                line,
-                column,
-                "seeds-outside",
-                f"seeds folder {settings.seeds!r} is outside the project folder {project}",
-                "keep the source articles beside the fact base, e.g. ../seeds",
-            )
-        )
-        seeds = project / "seeds"
-    source_bytes: dict[str, bytes | None] = {}
-    for source in register.sources:
-        path = (seeds / source.file).resolve()
-        inside = path.is_relative_to(seeds)
-        source_bytes[source.id] = path.read_bytes() if inside and path.is_file() else None
+    seeds_map, sources_map = maps["settings"], maps["sources"]
+    seeds, found = seeds_folder(root, settings.seeds, seeds_map)
+    problems += found
+    if seeds is None:  # without its articles the fact base cannot be checked at all
+        return None, problems
+    source_bytes, found = read_sources(seeds, register, sources_map)
+    problems += found
     fb = FactBase(
         root=root,
         settings=settings,
@@ -628,6 +618,135 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
         maps=maps,
     )
     return fb, problems
+
+
+def seeds_folder(root: Path, seeds: str, smap: SourceMap) -> tuple[Path | None, list[Problem]]:
+    """The seeds folder, resolved, if it is a dedicated folder inside the project.
+
+    The project is the fact base's parent folder. The seeds folder must lie strictly inside
+    it, after following links, and be neither the project itself nor the fact-base folder
+    (or a folder holding it), nor a hidden folder (`.git`, `.ssh`): only then is every file a
+    source names an article someone put there, and never `.env` or `/etc/passwd`.
+    """
+    line, column = smap.value(("seeds",))
+    base = root.resolve()
+    project = base.parent
+    folder = (root / seeds).resolve()
+
+    def refuse(code: str, message: str, hint: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(smap.file, line, column, code, message, hint)]
+
+    keep = "keep the source articles in a folder of their own beside the fact base, e.g. ../seeds"
+    if project == Path(project.anchor):
+        return refuse(
+            "seeds-project-root",
+            f"the fact base {base} sits at the top of the file system, so no folder can be "
+            "kept apart as the project",
+            "move the fact base and its seeds into a project folder, e.g. "
+            "/srv/briefing/factbase and /srv/briefing/seeds",
+        )
+    if not folder.is_relative_to(project) or folder == project:
+        where = "is the project folder itself" if folder == project else "is outside the project"
+        return refuse("seeds-outside", f"seeds folder {seeds!r} {where} ({project})", keep)
+    if base.is_relative_to(folder):
+        return refuse("seeds-outside", f"seeds folder {seeds!r} holds the fact base itself", keep)
+    if any(part.startswith(".") for part in folder.relative_to(project).parts):
+        return refuse("seeds-hidden", f"seeds folder {seeds!r} is a hidden folder", keep)
+    if not folder.is_dir():
+        return refuse(
+            "seeds-missing",
+            f"seeds folder {seeds!r} not found ({folder})",
+            "create it and put the source articles in it, or fix `seeds`",
+        )
+    return folder, []
+
+
+def read_sources(
+    seeds: Path, register: SourceRegister, smap: SourceMap
+) -> tuple[dict[str, bytes | None], list[Problem]]:
+    """The bytes of every registered source, read only from regular, non-hidden files inside
+    the seeds folder and at most MAX_SOURCE_BYTES each. A missing file is None (the checks
+    report it); a refused one is left out, reported here."""
+    found: dict[str, bytes | None] = {}
+    problems: list[Problem] = []
+
+    def problem(i: int, code: str, message: str, hint: str) -> None:
+        line, column = smap.value(("sources", i, "file"))
+        problems.append(Problem(smap.file, line, column, code, message, hint))
+
+    for i, source in enumerate(register.sources):
+        name = Path(source.file)
+        if name.is_absolute() or any(p.startswith(".") for p in name.parts):
+            problem(
+                i,
+                "source-file-name",
+                f"{source.file!r} is not a plain file name inside the seeds folder "
+                "(absolute paths, `..` and hidden files are refused)",
+                "name an article in the seeds folder, e.g. 001_article.txt",
+            )
+            continue
+        path = (seeds / name).resolve()
+        if not path.is_relative_to(seeds):
+            problem(
+                i,
+                "source-outside",
+                f"{source.file} is a link that leads outside the seeds folder",
+                "copy the article into the seeds folder instead of linking to it",
+            )
+            continue
+        if not os.path.lexists(path):
+            found[source.id] = None  # reported as source-missing by the checks
+            continue
+        try:
+            found[source.id] = _read_regular(path, MAX_SOURCE_BYTES)
+        except _NotRegular:
+            problem(
+                i,
+                "source-not-file",
+                f"{source.file} is not a regular file",
+                "put the article itself in the seeds folder",
+            )
+        except _TooLarge as error:
+            problem(
+                i,
+                "source-too-large",
+                f"{source.file} is {error.size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte "
+                "cap for a source article",
+                "cite the article's text only, or split it into several sources",
+            )
+        except OSError as error:
+            problem(
+                i,
+                "source-unreadable",
+                f"cannot read {source.file}: {error.strerror}",
+                "make it a readable file",
+            )
+    return found, problems
+
+
+class _NotRegular(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def _read_regular(path: Path, cap: int) -> bytes:
+    """The bytes of a regular file, never following a final link, never blocking on a FIFO
+    or a device, never reading more than `cap` bytes."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular
+        if info.st_size > cap:
+            raise _TooLarge(info.st_size)
+        data = handle.read(cap + 1)
+    if len(data) > cap:
+        raise _TooLarge(len(data))
+    return data
 
 
 def load_or_raise(root: Path) -> FactBase:
