@@ -486,6 +486,13 @@ def _hint(model: type[BaseModel], error: Any) -> str:
         if close:
             return f"did you mean `{close[0]}`?"
         return "remove it; allowed here: " + ", ".join(allowed)
+    if kind == "text_hidden_character":
+        return (
+            "delete it: control, bidi and zero-width characters reach the outputs unseen and "
+            "can hide or reorder words"
+        )
+    if kind == "text_blank":
+        return "write the text: white space and invisible characters alone say nothing"
     if kind == "string_pattern_mismatch":
         if error.get("ctx", {}).get("pattern") == ID_PATTERN:
             return "ids use lower-case letters, digits and hyphens only, e.g. `usfj-jfhq`"
