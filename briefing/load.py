@@ -27,6 +27,7 @@ from briefing.model import (
     FILES,
     ID_PATTERN,
     ROOT_MODELS,
+    TEMPLATE_PATTERN,
     Briefing,
     DiscrepancyList,
     EntityList,
@@ -496,6 +497,11 @@ def _hint(model: type[BaseModel], error: Any) -> str:
     if kind == "string_pattern_mismatch":
         if error.get("ctx", {}).get("pattern") == ID_PATTERN:
             return "ids use lower-case letters, digits and hyphens only, e.g. `usfj-jfhq`"
+        if error.get("ctx", {}).get("pattern") == TEMPLATE_PATTERN:
+            return (
+                "name a Markdown briefing template such as topic.md.j2, found in templates/ "
+                "or in --templates; stylesheets, HTML shells and _partials are not briefings"
+            )
         return "see `briefing schema` for the accepted format"
     if kind.startswith("date"):
         return "write a date as YYYY-MM-DD"

@@ -66,6 +66,7 @@ def _visible(value: str) -> str:
 
 
 Plain = Annotated[str, AfterValidator(_no_hidden)]
+TEMPLATE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.md\.j2$"
 Text = Annotated[
     str,
     StringConstraints(min_length=1, strip_whitespace=True),
@@ -484,7 +485,12 @@ class Briefing(Strict):
     id: Id
     title: Text
     subject: Text
-    template: str = Field("topic.md.j2", description="Template file name.")
+    template: str = Field(
+        "topic.md.j2",
+        description="Markdown template file name, e.g. topic.md.j2: a file ending in .md.j2, "
+        "in no subfolder, not a partial starting with _.",
+        pattern=TEMPLATE_PATTERN,
+    )
     edition: Plain = Field("1", description="Edition label printed in the title block.")
     topics: list[Id] = Field(default_factory=list)
     facts: list[Id] = Field(default_factory=list, description="Extra facts beyond the topics.")

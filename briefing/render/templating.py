@@ -23,6 +23,7 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    Undefined,
     pass_context,
 )
 from jinja2.exceptions import SecurityError
@@ -198,6 +199,24 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def plain(value: Any) -> Any:
+    """Jinja's finalize: only text and numbers are printed.
+
+    `{{ notes.ref }}` (without the call) or `{{ doc.main.facts }}` would print a Python repr,
+    `<bound method ... at 0x7f...>` or a list of dataclasses, into a briefing. An undefined
+    value passes through so StrictUndefined reports it by name.
+    """
+    if isinstance(value, str | Undefined) or (
+        isinstance(value, int | float) and not isinstance(value, bool)
+    ):
+        return value
+    what = "nothing (None)" if value is None else f"a {type(value).__name__} value"
+    raise SecurityError(
+        f"a template printed {what}; print text or numbers only, e.g. a field such as .id, "
+        ".name or .statement, or the result of a call such as notes.ref(fact)"
+    )
+
+
 def environment(
     user_dir: Path | None = None, *, autoescape: bool = False
 ) -> ImmutableSandboxedEnvironment:
@@ -214,6 +233,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=plain,
     )
     env.filters.update(md=md_text, cell=cell, quoted=quoted, date=format_date, emphasise=emphasise)
     return env
