@@ -75,8 +75,8 @@ class _Reader:
 
     def read(self) -> Any:
         try:
-            size = self.path.stat().st_size
-        except OSError as error:
+            raw = _read_regular(self.path, MAX_FILE_BYTES, follow=True)
+        except FileNotFoundError as error:
             self.problem(
                 1,
                 1,
@@ -85,17 +85,24 @@ class _Reader:
                 "create the file or fix the fact-base folder",
             )
             return None
-        if size > MAX_FILE_BYTES:
+        except _TooLarge as error:
             self.problem(
                 1,
                 1,
                 "file-too-large",
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte cap",
+                f"file is {error.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte cap",
                 "split the file or remove what does not belong in a fact base",
             )
             return None
-        try:
-            raw = self.path.read_bytes()
+        except _NotRegular:
+            self.problem(
+                1,
+                1,
+                "file-not-regular",
+                "not a regular file (a folder, a FIFO or a device)",
+                "make it a YAML file",
+            )
+            return None
         except OSError as error:
             self.problem(
                 1,
@@ -746,20 +753,31 @@ class _TooLarge(Exception):
         self.size = size
 
 
-def _read_regular(path: Path, cap: int) -> bytes:
-    """The bytes of a regular file, never following a final link, never blocking on a FIFO
-    or a device, never reading more than `cap` bytes."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
-    with os.fdopen(fd, "rb") as handle:
+def _read_regular(path: Path, cap: int, *, follow: bool = False) -> bytes:
+    """The bytes of a regular file, never blocking on a FIFO or a device, never reading more
+    than `cap` bytes, and following a final link only when asked (fact-base files may be
+    links; a source, resolved inside the seeds folder, may not become one)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _NotRegular
         if info.st_size > cap:
             raise _TooLarge(info.st_size)
-        data = handle.read(cap + 1)
-    if len(data) > cap:
-        raise _TooLarge(len(data))
-    return data
+        chunks: list[bytes] = []
+        size = 0
+        while size <= cap:  # a file that grows while read stops at cap + 1 bytes
+            chunk = os.read(fd, min(1 << 20, cap + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > cap:
+        raise _TooLarge(size)
+    return b"".join(chunks)
 
 
 def load_or_raise(root: Path) -> FactBase:
