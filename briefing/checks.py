@@ -169,7 +169,12 @@ class Provenance:
             text = self.texts[source.id]
             if text is None:
                 continue
-            excluded = {n for ex in source.exclude for n in ex.span}
+            # Only the file's own lines: a range past its end (an error of its own) must not
+            # build a set of every number up to it.
+            end = text.count("\n") + 2
+            excluded = {
+                n for ex in source.exclude for n in range(ex.span.start, min(ex.span.stop, end))
+            }
             spans = covered[source.id]
             counted = cited = 0
             uncited = []
@@ -338,7 +343,9 @@ def _closest(value: str, known: Mapping[str, object]) -> list[str]:
 def _source_files(report: _Reporter) -> None:
     fb = report.fb
     for i, source in enumerate(fb.sources):
-        raw = fb.source_bytes.get(source.id)
+        if source.id not in fb.source_bytes:
+            continue  # refused while loading (outside the seeds, not a file, too large)
+        raw = fb.source_bytes[source.id]
         if raw is None and "settings" in fb.broken:
             continue  # the seeds folder itself is unknown
         if raw is None:

@@ -372,8 +372,13 @@ def _notes(
 
 
 def entity_note_key(entity: Entity) -> str:
-    """Note label of an entity's role citations; `who-` keeps it apart from fact ids."""
-    return f"who-{entity.id}"
+    """Note label of an entity's role citations: `who:<id>`.
+
+    Facts are labelled by their ids, and no id holds a colon (`ID_PATTERN`), so no fact can
+    take an entity's label: a fact `who-official` once replaced the evidence of entity
+    `official` (or the other way round) in the source notes.
+    """
+    return f"who:{entity.id}"
 
 
 def _referenced_facts(briefing: Briefing, parts: list[Briefing]) -> list[str]:

@@ -24,6 +24,7 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    Undefined,
     pass_context,
 )
 from jinja2.exceptions import SecurityError
@@ -32,6 +33,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefing.errors import InvalidInput, Problem
+from briefing.model import Entity
 from briefing.render.context import entity_note_key, format_date
 from briefing.render.typography import quotation, typeset
 
@@ -129,7 +131,10 @@ class NoteLedger:
         return self.ref(entity_note_key(entity))
 
     def _label(self, key: Any) -> str:
-        label = key if isinstance(key, str) else getattr(key, "id", str(key))
+        if isinstance(key, Entity):  # an entity's note, never a fact that shares its id
+            label = entity_note_key(key)
+        else:
+            label = key if isinstance(key, str) else getattr(key, "id", str(key))
         if label not in self._known:
             raise KeyError(f"no source note for {label!r}")
         return label
@@ -195,6 +200,24 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def plain(value: Any) -> Any:
+    """Jinja's finalize: only text and numbers are printed.
+
+    `{{ notes.ref }}` (without the call) or `{{ doc.main.facts }}` would print a Python repr,
+    `<bound method ... at 0x7f...>` or a list of dataclasses, into a briefing. An undefined
+    value passes through so StrictUndefined reports it by name.
+    """
+    if isinstance(value, str | Undefined) or (
+        isinstance(value, int | float) and not isinstance(value, bool)
+    ):
+        return value
+    what = "nothing (None)" if value is None else f"a {type(value).__name__} value"
+    raise SecurityError(
+        f"a template printed {what}; print text or numbers only, e.g. a field such as .id, "
+        ".name or .statement, or the result of a call such as notes.ref(fact)"
+    )
+
+
 @functools.lru_cache(maxsize=16)
 def environment(
     user_dir: Path | None = None, *, autoescape: bool = False
@@ -214,6 +237,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=plain,
     )
     env.filters.update(md=md_text, cell=cell, quoted=quoted, date=format_date, emphasise=emphasise)
     return env
