@@ -29,6 +29,16 @@ from briefing.text import (
 )
 
 COVERAGE_AIM = 0.95
+CITING_FILES = ("facts", "entities", "discrepancies")
+PLACEHOLDER = "TODO"
+# Which file defines each kind of id, so references into a broken file are not reported.
+_DEFINED_IN = {
+    "topic": "settings",
+    "event": "settings",
+    "fact": "facts",
+    "entity": "entities",
+    "source": "sources",
+}
 
 
 @dataclass
@@ -118,12 +128,7 @@ class Provenance:
         norm = self.normalised.get(citation.source)
         if norm is None:
             return []
-        needle = normalise_quote(citation.quote)
-        return [
-            norm.original_span(s, s + len(needle))
-            for s in find_all(norm.text, needle)
-            if not _cut_word(norm.text, s, s + len(needle))
-        ]
+        return quote_spans(norm, citation.quote)
 
     def cut_word(self, citation: Citation) -> str | None:
         """The source word a quote cuts, when it is only found by cutting one ("troo")."""
@@ -164,7 +169,12 @@ class Provenance:
             text = self.texts[source.id]
             if text is None:
                 continue
-            excluded = {n for ex in source.exclude for n in ex.span}
+            # Only the file's own lines: a range past its end (an error of its own) must not
+            # build a set of every number up to it.
+            end = text.count("\n") + 2
+            excluded = {
+                n for ex in source.exclude for n in range(ex.span.start, min(ex.span.stop, end))
+            }
             spans = covered[source.id]
             counted = cited = 0
             uncited = []
@@ -182,6 +192,16 @@ class Provenance:
         return result
 
 
+def quote_spans(norm: Normalised, quote: str) -> list[tuple[int, int]]:
+    """Every span of the original text that a quote matches verbatim, in whole words."""
+    needle = normalise_quote(quote)
+    return [
+        norm.original_span(s, s + len(needle))
+        for s in find_all(norm.text, needle)
+        if not _cut_word(norm.text, s, s + len(needle))
+    ]
+
+
 def _word_char(char: str) -> bool:
     """A letter or digit of a script that separates words (not CJK, which needs no spaces)."""
     return char.isalnum() and unicodedata.east_asian_width(char) not in ("W", "F")
@@ -190,7 +210,7 @@ def _word_char(char: str) -> bool:
 def _cut_word(text: str, start: int, end: int) -> str | None:
     """The word of `text` that the span [start, end) cuts at either edge, if any.
 
-    A quote is a passage of whole words: "U.S. troo" for "U.S. troops", or "54,00" for
+    A quote is a passage of whole words: "the boar" for "the board", or "54,00" for
     "54,000", is a substring of the source but not what the source says.
     """
     edges = []
@@ -217,10 +237,13 @@ def check(fb: FactBase) -> list[Problem]:
     index = Index.of(fb)
     _unique_ids(report)
     _references(report, index)
+    _events_agree(report, index)
     provenance = Provenance(fb)
     _source_files(report)
     _quotes(report, provenance)
-    _coverage(report, provenance)
+    if not fb.broken.intersection(CITING_FILES):  # citations missing: coverage would be wrong
+        _coverage(report, provenance)
+    _placeholders(report)
     for briefing in fb.briefings:
         _briefing_wording(report, briefing, f"briefing:{briefing.id}")
     return report.problems
@@ -270,6 +293,8 @@ def _references(report: _Reporter, index: Index) -> None:
     ) -> None:
         if value is None or value in table:
             return
+        if _DEFINED_IN.get(what, f"briefing:{value}") in fb.broken:
+            return  # defined in a file that could not be read: its ids are unknown, not wrong
         close = _closest(value, table)
         hint = f"did you mean {close[0]!r}?" if close else f"define the {what} or fix the id"
         report.at(key, path, f"unknown-{what}", f"unknown {what} {value!r}", hint)
@@ -318,7 +343,11 @@ def _closest(value: str, known: Mapping[str, object]) -> list[str]:
 def _source_files(report: _Reporter) -> None:
     fb = report.fb
     for i, source in enumerate(fb.sources):
-        raw = fb.source_bytes.get(source.id)
+        if source.id not in fb.source_bytes:
+            continue  # refused while loading (outside the seeds, not a file, too large)
+        raw = fb.source_bytes[source.id]
+        if raw is None and "settings" in fb.broken:
+            continue  # the seeds folder itself is unknown
         if raw is None:
             report.at(
                 "sources",
@@ -334,9 +363,10 @@ def _source_files(report: _Reporter) -> None:
                 "sources",
                 ("sources", i, "sha256"),
                 "source-changed",
-                f"{source.file} changed since it was registered (sha256 now {digest[:12]}…)",
-                "restore the original file; if the change is deliberate, re-check every "
-                "quote from it and update sha256",
+                f"{source.file} changed since it was registered: its sha256 is now {digest}",
+                "restore the original file; if the edit is deliberate, run "
+                f"`briefing source update {source.id}`, which records the new sha256 and "
+                "lists the quotes the edit broke",
             )
         lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
         for j, exclusion in enumerate(source.exclude):
@@ -395,6 +425,9 @@ def _coverage(report: _Reporter, provenance: Provenance) -> None:
         cov = coverage.get(source.id)
         if cov is None:
             continue
+        if source.curating:
+            _curating(report, i, cov)
+            continue
         for line, column, sentence in cov.uncited:
             report.problems.append(
                 Problem(
@@ -415,6 +448,99 @@ def _coverage(report: _Reporter, provenance: Provenance) -> None:
                 f"under the {COVERAGE_AIM:.0%} aim",
                 "add facts for the uncited sentences listed as warnings",
             )
+
+
+def _curating(report: _Reporter, index: int, cov: SourceCoverage) -> None:
+    """A source still being curated: one warning with its progress, never a failed build."""
+    source = report.fb.sources[index]
+    if cov.uncited:
+        message = (
+            f"{source.id} is being curated: {cov.cited} of {cov.sentences} sentences cited "
+            f"({cov.share:.0%})"
+        )
+        hint = (
+            f"`briefing source text {source.id} --uncited` lists the rest; cite or exclude "
+            "them, then delete `curating: true`"
+        )
+    else:
+        message = f"{source.id} is marked as being curated, and every sentence is cited"
+        hint = "delete `curating: true`"
+    report.at(
+        "sources", ("sources", index, "curating"), "source-curating", message, hint, "warning"
+    )
+
+
+def _events_agree(report: _Reporter, index: Index) -> None:
+    """A fact's `event` and that event's `facts` list must agree (when the list is given)."""
+    fb = report.fb
+    if fb.broken.intersection(("settings", "facts")):
+        return
+    naming: dict[str, list[int]] = {}
+    for k, each in enumerate(fb.facts):
+        if each.event is not None:
+            naming.setdefault(each.event, []).append(k)
+    for i, event in enumerate(fb.settings.events):
+        if not event.facts:
+            continue  # the facts that name the event are its facts
+        for j, fact_id in enumerate(event.facts):
+            fact = index.facts.get(fact_id)
+            if fact is not None and fact.event != event.id:
+                said = f"names event {fact.event!r}" if fact.event else "names no event"
+                report.at(
+                    "settings",
+                    ("events", i, "facts", j),
+                    "event-mismatch",
+                    f"event {event.id} lists fact {fact_id}, which {said}",
+                    f"set `event: {event.id}` on the fact, or take it off this list",
+                )
+        listed = set(event.facts)
+        for k in naming.get(event.id, []):
+            named = fb.facts[k]
+            if named.id not in listed:
+                report.at(
+                    "facts",
+                    ("facts", k, "event"),
+                    "event-mismatch",
+                    f"fact {named.id} names event {event.id}, whose `facts` list leaves it out",
+                    f"add {named.id} to the `facts` of event {event.id} in factbase.yaml, or "
+                    "empty that list so the facts that name the event are its facts",
+                )
+
+
+def _placeholders(report: _Reporter) -> None:
+    """Placeholder text (`TODO`) that `init`, `source add` or an analyst left: warnings."""
+    fb = report.fb
+    found: list[tuple[str, Path_]] = []
+    settings = fb.settings
+    for name in ("title", "subject", "organisation"):
+        if PLACEHOLDER in getattr(settings, name):
+            found.append(("settings", (name,)))
+    for i, topic in enumerate(settings.topics):
+        for name in ("title", "description"):
+            if PLACEHOLDER in getattr(topic, name):
+                found.append(("settings", ("topics", i, name)))
+    for i, source in enumerate(fb.sources):
+        texts: list[tuple[Path_, str]] = [
+            (("label",), source.label),
+            (("timing_evidence",), source.timing_evidence),
+            (("date_evidence",), source.date_evidence),
+            (("reliability_reason",), source.reliability_reason),
+        ]
+        texts += [(("origin", k), v) for k, v in source.origin.model_dump().items()]
+        texts += [(("exclude", j, "reason"), e.reason) for j, e in enumerate(source.exclude)]
+        found += [("sources", ("sources", i, *path)) for path, text in texts if PLACEHOLDER in text]
+    for i, fact in enumerate(fb.facts):
+        if PLACEHOLDER in fact.statement:
+            found.append(("facts", ("facts", i, "statement")))
+    for key, path in found:
+        report.at(
+            key,
+            path,
+            "todo-left",
+            "placeholder text still says TODO",
+            "replace it with what the source or the analysis says",
+            "warning",
+        )
 
 
 # --------------------------------------------------------------------------- wording

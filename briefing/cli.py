@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +23,7 @@ from briefing.build.options import (
     PDF_VARIANTS,
     default_jobs,
 )
-from briefing.errors import BriefingError, InvalidInput, Problem
+from briefing.errors import BriefingError, InvalidInput, Problem, UsageError
 
 EXIT_CODES = (
     "Exit codes: 0 done (built, or already up to date); 1 the fact base (or a Markdown "
@@ -164,7 +165,7 @@ def list_facts(
     facts: FactsOption = None,
     topic: Annotated[
         str | None,
-        typer.Option("--topic", help="Only facts of this topic, e.g. --topic extended-deterrence."),
+        typer.Option("--topic", help="Only facts of this topic, e.g. --topic background."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -272,7 +273,7 @@ def build(
     briefings: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Briefing ids to build, e.g. `briefing build c2-restructuring`. Default: all.",
+            help="Briefing ids to build, e.g. `briefing build read-ahead`. Default: all.",
             show_default=False,
         ),
     ] = None,
@@ -343,7 +344,7 @@ def build(
         typer.Option(
             "--edition",
             help="Edition date; a copy goes to out/editions/DATE/, e.g. "
-            "--edition 2024-07-29. Default: the fact base's as-of date.",
+            "--edition 2025-03-14. Default: the fact base's as-of date.",
             show_default=False,
         ),
     ] = None,
@@ -471,25 +472,295 @@ def list_briefings(
 @app.command()
 def new(
     briefing_id: Annotated[
-        str, typer.Argument(help="Id of the new briefing, e.g. `briefing new okinawa-incidents`.")
+        str, typer.Argument(help="Id of the new briefing, e.g. `briefing new water-supply`.")
     ],
     topic: Annotated[
         str | None,
         typer.Option(
-            "--topic", help="Topic it covers, e.g. --topic context. Default: the first topic."
+            "--topic",
+            help="Topic it covers, e.g. --topic water-supply. Default: the first topic; for a "
+            "read-ahead, the shared context: topics with facts no included briefing covers.",
+        ),
+    ] = None,
+    includes: Annotated[
+        str | None,
+        typer.Option(
+            "--includes",
+            help="Make a read-ahead gathering these briefings, e.g. --includes first,second.",
+            show_default=False,
         ),
     ] = None,
     facts: FactsOption = None,
 ) -> None:
     """Scaffold factbase/briefings/ID.yaml: valid, with TODO text to replace."""
-    from briefing.scaffold import scaffold
+    from briefing.authoring.project import factbase_to_edit
+    from briefing.scaffold import scaffold, scaffold_read_ahead
 
-    root = facts or default_factbase()
     try:
-        path = scaffold(_load(facts), root, briefing_id, topic)
+        root = factbase_to_edit(facts)
+        fb = _load(root)
+        if includes is not None:
+            wanted = [i.strip() for i in includes.split(",") if i.strip()]
+            path = scaffold_read_ahead(fb, root, briefing_id, wanted, topic)
+        else:
+            path = scaffold(fb, root, briefing_id, topic)
     except BriefingError as error:
         raise _fail(error) from None
     typer.echo(f"wrote {path}: replace every TODO, then run `briefing validate --strict`")
+
+
+# --------------------------------------------------------------------------- authoring
+# From a new article to a rebuilt briefing. Each command parses its options and calls
+# briefing.authoring (see docs/authoring.md).
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="New project folder, e.g. `briefing init flood`.")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="What the fact base covers.", show_default=False)
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", help="Who prepares the briefings.", show_default=False),
+    ] = None,
+    event_noun: Annotated[
+        str,
+        typer.Option(
+            "--event-noun",
+            help="What headings call the event: before the hearing, after the summit.",
+        ),
+    ] = "event",
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="As-of date, YYYY-MM-DD. Default: today.", show_default=False),
+    ] = None,
+) -> None:
+    """Start a project: factbase/ (valid, commented), schema/, seeds/ and templates/."""
+    from briefing.authoring.project import init_project
+
+    try:
+        written = init_project(
+            folder,
+            title=title,
+            organisation=organisation,
+            event_noun=event_noun,
+            as_of=_date_option(as_of, "--as-of"),
+        )
+    except BriefingError as error:
+        raise _fail(error) from None
+    typer.echo(
+        f"created {folder}/ with {len(written)} files: factbase/, schema/, seeds/, templates/"
+    )
+    typer.echo(f"next: cd {folder} && briefing source add ARTICLE.txt")
+
+
+def _date_option(text: str | None, name: str) -> Any:
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date; use YYYY-MM-DD", param_hint=name
+        ) from None
+
+
+source_app = typer.Typer(
+    help="Register articles and read them sentence by sentence.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(source_app, name="source")
+
+
+class TimingChoice(StrEnum):
+    preview = "preview"
+    report = "report"
+
+
+@source_app.command("add")
+def source_add(
+    article: Annotated[Path, typer.Argument(help="The article, UTF-8 text, e.g. report.txt.")],
+    source_id: Annotated[
+        str | None,
+        typer.Option("--id", help="Source id. Default: from the file name.", show_default=False),
+    ] = None,
+    timing: Annotated[
+        TimingChoice | None,
+        typer.Option(
+            "--timing",
+            help="preview: written before the event; report: after it. Default: read from "
+            "the wording.",
+            show_default=False,
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="The article's date, YYYY-MM-DD.", show_default=False),
+    ] = None,
+    origin: Annotated[
+        str | None,
+        typer.Option(
+            "--origin", help="Where the article comes from (outlet, feed).", show_default=False
+        ),
+    ] = None,
+    facts: FactsOption = None,
+) -> None:
+    """Copy an article into the seeds folder and register it, proposing what to exclude."""
+    from briefing.authoring.project import factbase_to_edit
+    from briefing.authoring.register import add_source, describe_added
+    from briefing.model import Timing
+
+    try:
+        added = add_source(
+            factbase_to_edit(facts),
+            article,
+            source_id=source_id,
+            timing=Timing(timing.value) if timing else None,
+            date=_date_option(date, "--date"),
+            origin=origin,
+        )
+    except BriefingError as error:
+        raise _fail(error) from None
+    for line in describe_added(added):
+        typer.echo(line)
+
+
+@source_app.command("update")
+def source_update(
+    source_id: Annotated[str, typer.Argument(help="The source id, e.g. s003.")],
+    new_version: Annotated[
+        Path | None,
+        typer.Argument(help="A new version to copy over the article first.", show_default=False),
+    ] = None,
+    facts: FactsOption = None,
+) -> None:
+    """Re-register a deliberately edited article: record its sha256, list the broken quotes.
+
+    Exit 1 when some quote no longer matches the edited text.
+    """
+    from briefing.authoring.project import factbase_to_edit
+    from briefing.authoring.register import describe_updated, update_source
+
+    try:
+        updated = update_source(factbase_to_edit(facts), source_id, new_version)
+    except BriefingError as error:
+        raise _fail(error) from None
+    for line in describe_updated(updated):
+        typer.echo(line)
+    if updated.broken:
+        count = len(updated.broken)
+        typer.echo(f"{count} quote{'s' * (count != 1)} no longer match the text:", err=True)
+        _print_problems(updated.broken, as_json=False)
+        raise typer.Exit(1)
+
+
+@source_app.command("text")
+def source_text(
+    source_id: Annotated[str, typer.Argument(help="The source id, e.g. s003.")],
+    uncited: Annotated[
+        bool, typer.Option("--uncited", help="Only sentences neither cited nor excluded.")
+    ] = False,
+    facts: FactsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The article as numbered sentences (line:column), each with the facts citing it or the
+    reason its line is excluded."""
+    from briefing.authoring.sentences import source_sentences, summary, text_lines
+    from briefing.validation import gather
+
+    fb, problems = gather(facts or default_factbase())
+    if fb is None:
+        raise _fail(InvalidInput(problems))
+    try:
+        rows = source_sentences(fb, source_id)
+    except BriefingError as error:
+        raise _fail(error) from None
+    shown = [r for r in rows if r.uncited] if uncited else rows
+    if as_json:
+        typer.echo(json.dumps([r.as_json() for r in shown], indent=2, ensure_ascii=False))
+        return
+    for line in text_lines(shown):
+        typer.echo(line)
+    typer.echo(summary(source_id, rows), err=True)
+
+
+@app.command()
+def quote(
+    source_id: Annotated[str, typer.Argument(help="The source id, e.g. s003.")],
+    words: Annotated[
+        str, typer.Argument(help='Approximate words, e.g. "board approved the dredging".')
+    ],
+    facts: FactsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The verbatim passage that best matches approximate words, as a citation to paste.
+
+    Exit 1 when no passage matches closely enough; nothing is ever made up.
+    """
+    from briefing.authoring.quotes import NoMatch, citation_text, quote_in
+    from briefing.validation import gather
+
+    fb, problems = gather(facts or default_factbase())
+    if fb is None:
+        raise _fail(InvalidInput(problems))
+    try:
+        found = quote_in(fb, source_id, words)
+    except BriefingError as error:
+        raise _fail(error) from None
+    if isinstance(found, NoMatch):
+        if as_json:
+            typer.echo(json.dumps({"source": source_id, "matches": []}))
+        typer.echo(
+            f"briefing: no passage of {source_id} matches {words!r} closely enough (the "
+            f"nearest, line {found.line}, is {found.score:.0f}% alike); see "
+            f"`briefing source text {source_id}`",
+            err=True,
+        )
+        raise typer.Exit(1)
+    if as_json:
+        matches = [{"source": source_id, **m.as_json()} for m in found]
+        typer.echo(json.dumps({"source": source_id, "matches": matches}, ensure_ascii=False))
+        return
+    best, *others = found
+    typer.echo(citation_text(source_id, best))
+    typer.echo(f"line {best.line}, column {best.column} ({best.score:.0f}% alike)", err=True)
+    for other in others:
+        typer.echo(f"also line {other.line} ({other.score:.0f}%): {other.quote}", err=True)
+
+
+@app.command()
+def serve(
+    facts: FactsOption = None,
+    templates: TemplatesOption = None,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1; 0 picks one.")
+    ] = 8000,
+) -> None:
+    """Live preview on 127.0.0.1: pages rebuild and reload after each save (Ctrl-C stops)."""
+    from briefing.authoring.serve import serve as run_serve
+
+    def ready(url: str) -> None:
+        typer.echo(f"serving {url} (Ctrl-C stops)", err=True)
+
+    def rebuilt(version: int) -> None:
+        typer.echo(f"rebuilt after a change (version {version})", err=True)
+
+    try:
+        run_serve(
+            facts or default_factbase(),
+            port=port,
+            templates=templates,
+            on_ready=ready,
+            on_rebuilt=rebuilt,
+        )
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+    except OSError as error:
+        raise _fail(UsageError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}")) from None
 
 
 def main() -> None:

@@ -8,7 +8,10 @@ event stream, before anything can expand), no duplicate keys, one document per f
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import difflib
+import os
+import stat
 import types
 import typing
 from pathlib import Path
@@ -25,17 +28,20 @@ from briefing.model import (
     FILES,
     ID_PATTERN,
     ROOT_MODELS,
+    TEMPLATE_PATTERN,
     Briefing,
     DiscrepancyList,
     EntityList,
     FactBase,
     FactList,
+    Marking,
     Settings,
     SourceRegister,
     Strict,
 )
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a news article is some 10 KiB; 2 MiB is a short book
 MAX_NODES = 500_000
 MAX_DEPTH = 64  # libyaml's composer recurses in C: very deep nesting would crash the process
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -71,8 +77,8 @@ class _Reader:
 
     def read(self) -> Any:
         try:
-            size = self.path.stat().st_size
-        except OSError as error:
+            raw = _read_regular(self.path, MAX_FILE_BYTES, follow=True)
+        except FileNotFoundError as error:
             self.problem(
                 1,
                 1,
@@ -81,17 +87,24 @@ class _Reader:
                 "create the file or fix the fact-base folder",
             )
             return None
-        if size > MAX_FILE_BYTES:
+        except _TooLarge as error:
             self.problem(
                 1,
                 1,
                 "file-too-large",
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte cap",
+                f"file is {error.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte cap",
                 "split the file or remove what does not belong in a fact base",
             )
             return None
-        try:
-            raw = self.path.read_bytes()
+        except _NotRegular:
+            self.problem(
+                1,
+                1,
+                "file-not-regular",
+                "not a regular file (a folder, a FIFO or a device)",
+                "make it a YAML file",
+            )
+            return None
         except OSError as error:
             self.problem(
                 1,
@@ -304,7 +317,7 @@ class _Reader:
             return event.value
         node = yaml.ScalarNode(tag, event.value)
         try:
-            return _SCALARS.yaml_constructors[tag](_SCALARS, node)
+            value = _SCALARS.yaml_constructors[tag](_SCALARS, node)
         except (yaml.YAMLError, ValueError, LookupError, TypeError, ArithmeticError) as error:
             # `!!bool maybe` raises KeyError, `!!int ""` IndexError: every one is a bad value
             reason = (
@@ -321,6 +334,11 @@ class _Reader:
                 else "quote the value to keep it as text",
             )
             return None
+        misread = _misread(tag, str(event.value), value)
+        if misread is not None:
+            self.problem(*where, "yaml-misread", *misread)
+            return None
+        return value
 
     def _yaml_error(self, error: yaml.YAMLError) -> None:
         if isinstance(error, yaml.reader.ReaderError):
@@ -360,6 +378,41 @@ class _Reader:
             "delete it; to keep a control character, write it as an escape such as "
             "\\x07 in a double-quoted string",
         )
+
+
+def _misread(tag: str, text: str, value: Any) -> tuple[str, str] | None:
+    """(message, hint) when YAML 1.1 reads a plain value as something it does not look like.
+
+    `054000` is octal 22528, `1:30` is base-60 90, `1_000` drops its underscore, `0x1F` is
+    hexadecimal, and `yes`, `no`, `on`, `off` are booleans. A figure, id or date silently
+    misread is the worst failure for a briefing, so each is an error asking for the plain
+    number (or `true`/`false`), or quotes to keep the text.
+    """
+    kind = tag.rsplit(":", 1)[-1]
+    digits = text.lstrip("+-")
+    reason = ""
+    if kind == "bool" and text.lower() not in ("true", "false"):
+        return (
+            f"{text} would be read as {str(value).lower()} "
+            "(YAML 1.1 reads yes, no, on and off as booleans)",
+            f'write true or false, or quote it ("{text}") to keep it as text',
+        )
+    if kind not in ("int", "float"):
+        return None
+    if ":" in digits:
+        reason = "YAML 1.1 reads a:b as a number in base 60"
+    elif "_" in digits:
+        reason = "YAML 1.1 drops the underscores"
+    elif kind == "int" and digits[:2].lower() in ("0x", "0b"):
+        reason = "YAML 1.1 reads 0x as hexadecimal and 0b as binary"
+    elif kind == "int" and digits.startswith("0") and len(digits) > 1:
+        reason = "YAML 1.1 reads a leading 0 as octal"
+    if not reason:
+        return None
+    return (
+        f"{text} would be read as {value:,} ({reason})",
+        f'write the number in plain decimal digits, or quote it ("{text}") to keep it as text',
+    )
 
 
 _AWAITING = object()  # a mapping waiting for its next key
@@ -443,9 +496,21 @@ def _hint(model: type[BaseModel], error: Any) -> str:
         if close:
             return f"did you mean `{close[0]}`?"
         return "remove it; allowed here: " + ", ".join(allowed)
+    if kind == "text_hidden_character":
+        return (
+            "delete it: control, bidi and zero-width characters reach the outputs unseen and "
+            "can hide or reorder words"
+        )
+    if kind == "text_blank":
+        return "write the text: white space and invisible characters alone say nothing"
     if kind == "string_pattern_mismatch":
         if error.get("ctx", {}).get("pattern") == ID_PATTERN:
-            return "ids use lower-case letters, digits and hyphens only, e.g. `usfj-jfhq`"
+            return "ids use lower-case letters, digits and hyphens only, e.g. `budget-approved`"
+        if error.get("ctx", {}).get("pattern") == TEMPLATE_PATTERN:
+            return (
+                "name a Markdown briefing template such as topic.md.j2, found in templates/ "
+                "or in --templates; stylesheets, HTML shells and _partials are not briefings"
+            )
         return "see `briefing schema` for the accepted format"
     if kind.startswith("date"):
         return "write a date as YYYY-MM-DD"
@@ -501,14 +566,18 @@ def to_model(model: type[Strict], data: Any, smap: SourceMap) -> tuple[Any, list
 # --------------------------------------------------------------------------- fact base
 
 
-def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
+def load_factbase(root: Path, *, partial: bool = False) -> tuple[FactBase | None, list[Problem]]:
     """Read and validate every file of a fact-base folder; read the source files it names.
 
-    Returns the fact base (None when the schema is broken) and every problem met.
+    Returns the fact base and every problem met. When a file is broken the fact base is None,
+    unless `partial`: then empty content stands in for each broken file (named in
+    `FactBase.broken`), so the other files can still be checked in the same pass.
     """
     problems: list[Problem] = []
     maps: dict[str, SourceMap] = {}
     parsed: dict[str, Any] = {}
+    raw: dict[str, Any] = {}
+    broken: set[str] = set()
     if not root.is_dir():
         problem = Problem(
             display_path(root),
@@ -519,9 +588,20 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
             "pass --facts with the folder path",
         )
         return None, [problem]
+    if not (root / BRIEFINGS_DIR).exists() and not any((root / n).exists() for n in FILES.values()):
+        problem = Problem(
+            display_path(root),
+            1,
+            1,
+            "factbase-empty",
+            "no fact-base files in this folder",
+            "start a project with `briefing init DIR`, or pass --facts with the folder path",
+        )
+        return None, [problem]
     for key, name in FILES.items():
         data, smap, found = read_yaml(root / name)
         maps[key] = smap
+        raw[key] = data
         problems += found
         if not found:
             value, found = to_model(ROOT_MODELS[key], data, smap)
@@ -531,10 +611,15 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
     for path in sorted((root / BRIEFINGS_DIR).glob("*.yaml")):
         data, smap, found = read_yaml(path)
         problems += found
-        if not found:
+        if found:
+            broken.add(f"briefing:{path.stem}")
+        else:
             value, found = to_model(Briefing, data, smap)
             problems += found
-            if value is not None and value.id != path.stem:
+            if value is None:
+                broken.add(f"briefing:{path.stem}")
+            elif value.id != path.stem:
+                broken.add(f"briefing:{path.stem}")
                 line, column = smap.value(("id",))
                 problems.append(
                     Problem(
@@ -549,33 +634,23 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
             elif value is not None:
                 maps[f"briefing:{value.id}"] = smap
                 briefings.append(value)
-    if any(parsed.get(key) is None for key in FILES):
+    broken |= {key for key in FILES if parsed.get(key) is None}
+    if broken.intersection(FILES) and not partial:
         return None, problems
-    settings: Settings = parsed["settings"]
-    register: SourceRegister = parsed["sources"]
-    facts: FactList = parsed["facts"]
-    entities: EntityList = parsed["entities"]
-    discrepancies: DiscrepancyList = parsed["discrepancies"]
-    seeds = (root / settings.seeds).resolve()
-    project = root.resolve().parent
-    if not seeds.is_relative_to(project):
-        line, column = maps["settings"].value(("seeds",))
-        problems.append(
-            Problem(
-                maps["settings"].file,
-                line,
-                column,
-                "seeds-outside",
-                f"seeds folder {settings.seeds!r} is outside the project folder {project}",
-                "keep the source articles beside the fact base, e.g. ../seeds",
-            )
-        )
-        seeds = project / "seeds"
-    source_bytes: dict[str, bytes | None] = {}
-    for source in register.sources:
-        path = (seeds / source.file).resolve()
-        inside = path.is_relative_to(seeds)
-        source_bytes[source.id] = path.read_bytes() if inside and path.is_file() else None
+    settings: Settings = parsed.get("settings") or _stand_in_settings(raw["settings"])
+    register: SourceRegister = parsed.get("sources") or SourceRegister(sources=[])
+    facts: FactList = parsed.get("facts") or FactList(facts=[])
+    entities: EntityList = parsed.get("entities") or EntityList(entities=[])
+    discrepancies: DiscrepancyList = parsed.get("discrepancies") or DiscrepancyList(
+        discrepancies=[]
+    )
+    seeds_map, sources_map = maps["settings"], maps["sources"]
+    seeds, found = seeds_folder(root, settings.seeds, seeds_map)
+    problems += found
+    if seeds is None:  # without its articles the fact base cannot be checked at all
+        return None, problems
+    source_bytes, found = read_sources(seeds, register, sources_map)
+    problems += found
     fb = FactBase(
         root=root,
         settings=settings,
@@ -586,5 +661,164 @@ def load_factbase(root: Path) -> tuple[FactBase | None, list[Problem]]:
         briefings=briefings,
         source_bytes=source_bytes,
         maps=maps,
+        broken=frozenset(broken),
     )
     return fb, problems
+
+
+def _stand_in_settings(data: Any) -> Settings:
+    """Empty settings for a broken factbase.yaml, keeping its seeds folder when readable."""
+    seeds = data.get("seeds") if isinstance(data, dict) else None
+    return Settings.model_construct(
+        title="",
+        subject="",
+        as_of=dt.date(1970, 1, 1),
+        organisation="",
+        language="en",
+        seeds=seeds if isinstance(seeds, str) else "../seeds",
+        event_noun="event",
+        marking=Marking(),
+        topics=[],
+        events=[],
+    )
+
+
+def seeds_folder(root: Path, seeds: str, smap: SourceMap) -> tuple[Path | None, list[Problem]]:
+    """The seeds folder, resolved, if it is a dedicated folder inside the project.
+
+    The project is the fact base's parent folder. The seeds folder must lie strictly inside
+    it, after following links, and be neither the project itself nor the fact-base folder
+    (or a folder holding it), nor a hidden folder (`.git`, `.ssh`): only then is every file a
+    source names an article someone put there, and never `.env` or `/etc/passwd`.
+    """
+    line, column = smap.value(("seeds",))
+    base = root.resolve()
+    project = base.parent
+    folder = (root / seeds).resolve()
+
+    def refuse(code: str, message: str, hint: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(smap.file, line, column, code, message, hint)]
+
+    keep = "keep the source articles in a folder of their own beside the fact base, e.g. ../seeds"
+    if project == Path(project.anchor):
+        return refuse(
+            "seeds-project-root",
+            f"the fact base {base} sits at the top of the file system, so no folder can be "
+            "kept apart as the project",
+            "move the fact base and its seeds into a project folder, e.g. "
+            "/srv/briefing/factbase and /srv/briefing/seeds",
+        )
+    if not folder.is_relative_to(project) or folder == project:
+        where = "is the project folder itself" if folder == project else "is outside the project"
+        return refuse("seeds-outside", f"seeds folder {seeds!r} {where} ({project})", keep)
+    if base.is_relative_to(folder):
+        return refuse("seeds-outside", f"seeds folder {seeds!r} holds the fact base itself", keep)
+    if any(part.startswith(".") for part in folder.relative_to(project).parts):
+        return refuse("seeds-hidden", f"seeds folder {seeds!r} is a hidden folder", keep)
+    if not folder.is_dir():
+        return refuse(
+            "seeds-missing",
+            f"seeds folder {seeds!r} not found ({folder})",
+            "create it and put the source articles in it, or fix `seeds`",
+        )
+    return folder, []
+
+
+def read_sources(
+    seeds: Path, register: SourceRegister, smap: SourceMap
+) -> tuple[dict[str, bytes | None], list[Problem]]:
+    """The bytes of every registered source, read only from regular, non-hidden files inside
+    the seeds folder and at most MAX_SOURCE_BYTES each. A missing file is None (the checks
+    report it); a refused one is left out, reported here."""
+    found: dict[str, bytes | None] = {}
+    problems: list[Problem] = []
+
+    def problem(i: int, code: str, message: str, hint: str) -> None:
+        line, column = smap.value(("sources", i, "file"))
+        problems.append(Problem(smap.file, line, column, code, message, hint))
+
+    for i, source in enumerate(register.sources):
+        name = Path(source.file)
+        if name.is_absolute() or any(p.startswith(".") for p in name.parts):
+            problem(
+                i,
+                "source-file-name",
+                f"{source.file!r} is not a plain file name inside the seeds folder "
+                "(absolute paths, `..` and hidden files are refused)",
+                "name an article in the seeds folder, e.g. 001_article.txt",
+            )
+            continue
+        path = (seeds / name).resolve()
+        if not path.is_relative_to(seeds):
+            problem(
+                i,
+                "source-outside",
+                f"{source.file} is a link that leads outside the seeds folder",
+                "copy the article into the seeds folder instead of linking to it",
+            )
+            continue
+        if not os.path.lexists(path):
+            found[source.id] = None  # reported as source-missing by the checks
+            continue
+        try:
+            found[source.id] = _read_regular(path, MAX_SOURCE_BYTES)
+        except _NotRegular:
+            problem(
+                i,
+                "source-not-file",
+                f"{source.file} is not a regular file",
+                "put the article itself in the seeds folder",
+            )
+        except _TooLarge as error:
+            problem(
+                i,
+                "source-too-large",
+                f"{source.file} is {error.size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte "
+                "cap for a source article",
+                "cite the article's text only, or split it into several sources",
+            )
+        except OSError as error:
+            problem(
+                i,
+                "source-unreadable",
+                f"cannot read {source.file}: {error.strerror}",
+                "make it a readable file",
+            )
+    return found, problems
+
+
+class _NotRegular(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def _read_regular(path: Path, cap: int, *, follow: bool = False) -> bytes:
+    """The bytes of a regular file, never blocking on a FIFO or a device, never reading more
+    than `cap` bytes, and following a final link only when asked (fact-base files may be
+    links; a source, resolved inside the seeds folder, may not become one)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular
+        if info.st_size > cap:
+            raise _TooLarge(info.st_size)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= cap:  # a file that grows while read stops at cap + 1 bytes
+            chunk = os.read(fd, min(1 << 20, cap + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > cap:
+        raise _TooLarge(size)
+    return b"".join(chunks)
+

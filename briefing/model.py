@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,6 +23,7 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from briefing.locate import SourceMap
 
@@ -30,7 +33,46 @@ Id = Annotated[
     StringConstraints(pattern=ID_PATTERN),
     Field(description="Lower-case letters, digits and hyphens; at most 64 characters."),
 ]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+# Characters no text of a fact base may hold: C0 controls but tab and line breaks, DEL, C1
+# controls (ESC and CSI drive terminals), bidi embeddings, overrides, isolates and marks (they
+# reorder what a reader sees), zero-width spaces and joiners-that-are-not (U+200B, U+2060,
+# U+FEFF), invisible operators and other deprecated format characters. ZWNJ and ZWJ stay:
+# scripts and emoji need them.
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f"
+    "\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+
+
+def _no_hidden(value: str) -> str:
+    """Refuse a character that would reach the outputs unseen or reorder what is shown."""
+    found = _HIDDEN.search(value)
+    if found:
+        char = found.group()
+        name = unicodedata.name(char, "a control character")
+        raise PydanticCustomError(
+            "text_hidden_character",
+            "character U+{code} ({name}) at position {position} is not allowed in text",
+            {"code": f"{ord(char):04X}", "name": name, "position": found.start() + 1},
+        )
+    return value
+
+
+def _visible(value: str) -> str:
+    """Text must show something: a letter, digit, punctuation mark or symbol."""
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in value):
+        raise PydanticCustomError("text_blank", "text holds no visible character")
+    return value
+
+
+Plain = Annotated[str, AfterValidator(_no_hidden)]
+TEMPLATE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.md\.j2$"
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, strip_whitespace=True),
+    AfterValidator(_no_hidden),
+    AfterValidator(_visible),
+]
 
 
 def _not_a_timestamp(value: object) -> object:
@@ -73,7 +115,7 @@ class Marking(Strict):
         pattern=r"^[A-Z][A-Z0-9 /\-]*$",
     )
     tlp: Tlp | None = Field(None, description="A FIRST TLP 2.0 label, e.g. TLP:CLEAR.")
-    portion_marks: str | None = Field(
+    portion_marks: Plain | None = Field(
         None, description="Portion mark put before each paragraph, e.g. (U). Empty: none."
     )
 
@@ -88,7 +130,7 @@ class Marking(Strict):
 
 
 class Timing(StrEnum):
-    """Whether a source was written before the talks or reports their outcome."""
+    """Whether a source was written before the event it covers or reports its outcome."""
 
     PREVIEW = "preview"
     REPORT = "report"
@@ -129,6 +171,7 @@ CREDIBILITY_MEANING = {
 }
 
 LINE_RANGE = re.compile(r"^([1-9]\d*)(?:-([1-9]\d*))?$")
+MAX_LINE_DIGITS = 9  # the check against the file's real line count does the rest
 
 
 class Origin(Strict):
@@ -165,6 +208,11 @@ class Exclusion(Strict):
     @classmethod
     def _ordered(cls, value: str) -> str:
         match = LINE_RANGE.match(value)
+        if match and max(len(n) for n in match.groups("")) > MAX_LINE_DIGITS:
+            raise ValueError(
+                f"no article has a line {max(match.groups(''), key=len)}: "
+                f"a line number has at most {MAX_LINE_DIGITS} digits"
+            )
         if match and match.group(2) and int(match.group(2)) < int(match.group(1)):
             raise ValueError("a range must run from the lower line to the higher")
         return value
@@ -181,10 +229,12 @@ class Source(Strict):
         pattern=r"^[0-9a-f]{64}$",
     )
     origin: Origin
-    timing: Timing = Field(description="preview: written before the talks; report: after.")
+    timing: Timing = Field(
+        description="preview: written before the event (see `event_noun`); report: after it."
+    )
     timing_evidence: Text = Field(description="The wording that shows the timing.")
     date: Date | None = Field(None, description="Date the text gives, if any.")
-    date_evidence: str = Field(NOT_STATED, description="Where the text gives the date.")
+    date_evidence: Plain = Field(NOT_STATED, description="Where the text gives the date.")
     reliability: Reliability = Field(description="Admiralty source-reliability grade A–F.")
     reliability_reason: Text = Field(description="One line: why this grade.")
     ai_generated: bool = Field(False, description="The text says it was generated with AI.")
@@ -193,6 +243,12 @@ class Source(Strict):
     )
     exclude: list[Exclusion] = Field(
         default_factory=list, description="Lines left out of coverage, each with a reason."
+    )
+    curating: bool = Field(
+        False,
+        description="True while facts are still being added from this source: coverage under "
+        "the aim is then a warning (an error under --strict), not an error. "
+        "`briefing source add` sets it; delete the line when curation is done.",
     )
 
 
@@ -258,9 +314,9 @@ class FactKind(StrEnum):
 class FigureValue(Strict):
     """A number the text gives, typed."""
 
-    label: Text = Field(description="What is counted, e.g. 'US troops in Japan'.")
-    value: float = Field(description="The number, e.g. 54000 or 7.2.", allow_inf_nan=False)
-    unit: Text = Field(description="Unit, e.g. 'troops', 'percent', 'years'.")
+    label: Text = Field(description="What is counted, e.g. 'people evacuated'.")
+    value: float = Field(description="The number, e.g. 1200 or 7.2.", allow_inf_nan=False)
+    unit: Text = Field(description="Unit, e.g. 'people', 'percent', 'years'.")
     qualifier: Literal["exactly", "about", "more than", "less than", "up to"] = "exactly"
 
 
@@ -273,7 +329,7 @@ class DateValue(Strict):
         pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
     )
     inferred: bool = Field(False, description="The year (or day) is inferred from context.")
-    basis: str = Field("", description="How an inferred part was inferred.")
+    basis: Plain = Field("", description="How an inferred part was inferred.")
 
     @field_validator("value", mode="before")
     @classmethod
@@ -363,14 +419,22 @@ class Topic(Strict):
 
 
 class Event(Strict):
-    """A meeting or happening the facts describe."""
+    """A meeting or happening the facts describe.
+
+    A fact belongs to an event through its own `event` field; `facts` may list the same facts
+    again, and when it is not empty the two must agree (`briefing validate` compares them).
+    """
 
     id: Id
     name: Text
     date: Date | None = None
-    place: str = NOT_STATED
+    place: Plain = NOT_STATED
     participants: list[Id] = Field(default_factory=list, description="Entity ids.")
-    facts: list[Id] = Field(default_factory=list, description="Facts that establish it.")
+    facts: list[Id] = Field(
+        default_factory=list,
+        description="Facts that establish it. Optional: when given, exactly the facts whose "
+        "`event` names this event.",
+    )
 
 
 class Settings(Strict):
@@ -381,7 +445,14 @@ class Settings(Strict):
     as_of: Date = Field(description="As-of date of the fact base; the default edition.")
     organisation: Text = Field(description="Author organisation for document metadata.")
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    seeds: str = Field("../seeds", description="Folder of the source files, relative to here.")
+    seeds: Plain = Field("../seeds", description="Folder of the source files, relative to here.")
+    event_noun: Text = Field(
+        "event",
+        description="What the event the sources preview or report is called, as it reads "
+        "after 'the' in headings: 'Expected before the hearing', 'after the summit'. "
+        "E.g. meeting, summit, talks, exercise, hearing.",
+        max_length=40,
+    )
     marking: Marking
     topics: list[Topic]
     events: list[Event] = Field(default_factory=list)
@@ -437,12 +508,24 @@ class Briefing(Strict):
     id: Id
     title: Text
     subject: Text
-    template: str = Field("topic.md.j2", description="Template file name.")
-    edition: str = Field("1", description="Edition label printed in the title block.")
-    topics: list[Id] = Field(default_factory=list)
+    template: str = Field(
+        "topic.md.j2",
+        description="Markdown template file name, e.g. topic.md.j2: a file ending in .md.j2, "
+        "in no subfolder, not a partial starting with _.",
+        pattern=TEMPLATE_PATTERN,
+    )
+    edition: Plain = Field("1", description="Edition label printed in the title block.")
+    topics: list[Id] = Field(
+        default_factory=list,
+        description="Topics whose facts and discrepancies this briefing shows. In a briefing "
+        "that includes others (a read-ahead), these topics are the shared context, shown "
+        "once before the included briefings.",
+    )
     facts: list[Id] = Field(default_factory=list, description="Extra facts beyond the topics.")
     includes: list[Id] = Field(
-        default_factory=list, description="Other briefings gathered into this one."
+        default_factory=list,
+        description="Other briefings gathered into this one (a read-ahead), each shown with "
+        "its own BLUF and judgments; a fact or discrepancy is shown once, where it first fits.",
     )
     bluf: Annotated[list[BluF], Field(min_length=2, max_length=4)]
     judgments: list[Judgment] = Field(default_factory=list)
@@ -484,6 +567,13 @@ class FactBase:
     briefings: list[Briefing]
     source_bytes: dict[str, bytes | None]
     maps: dict[str, SourceMap]
+    # Files that could not be read or failed the schema ("facts", "briefing:<stem>", ...):
+    # a partial load stands in empty content for them, and checks that depend on them skip.
+    broken: frozenset[str] = frozenset()
+
+    @property
+    def complete(self) -> bool:
+        return not self.broken
 
     @property
     def seeds_dir(self) -> Path:

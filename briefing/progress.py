@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any, Literal, TextIO
 
 from briefing.build.report import BuildEvent
+from briefing.errors import printable
 
 LogFormat = Literal["text", "json"]
 LOGGER = "briefing"
@@ -90,7 +91,7 @@ class Reporter:
         target = getattr(record, "target", "")
         if target and self.verbosity < 2:
             return  # a renderer's warning: counted in the summary, shown with --verbose
-        message = record.getMessage()
+        message = printable(record.getMessage())  # may quote a template's or a source's words
         if self.log_format == "json":
             message = message.removeprefix(f"{target}: ") if target else message
             self._json("warning" if record.levelno >= logging.WARNING else "info", target, message)

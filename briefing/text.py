@@ -114,6 +114,7 @@ _ABBREVIATIONS = frozenset(
 )
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+\S)")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_INITIAL = re.compile(r"[a-z]\.")
 
 
 @dataclass(frozen=True)
@@ -127,25 +128,36 @@ class Sentence:
     text: str
 
 
-def _ends_with_abbreviation(text: str) -> bool:
-    last = re.split(r"[-–—/]", text.rsplit(None, 1)[-1].lower())[-1].lstrip("\"'“‘(")
-    return last in _ABBREVIATIONS or bool(re.fullmatch(r"[a-z]\.", last))
+def _last_word(line: str, start: int, cut: int) -> str:
+    """The word of `line` that ends at `cut`, not reaching back before `start`."""
+    begin = cut
+    while begin > start and not line[begin - 1].isspace():
+        begin -= 1
+    return line[begin:cut]
+
+
+def _is_abbreviation(word: str) -> bool:
+    """`U.S.`, `Mr.`, `(e.g.` or an initial such as `F.`: a stop that does not end a sentence."""
+    last = re.split(r"[-–—/]", word.lower())[-1].lstrip("\"'“‘(")
+    return last in _ABBREVIATIONS or bool(_INITIAL.fullmatch(last))
 
 
 def sentences(text: str) -> list[Sentence]:
     """Split a source into sentences, line by line; a line break always ends a sentence.
 
     Pieces without a word of two letters (a stray ".", a counter "0") are not sentences.
+    Linear in the length of the text: each candidate stop looks back at one word only, and
+    each character belongs to one sentence.
     """
     found: list[Sentence] = []
     line_start = 0
     for number, line in enumerate(text.split("\n"), start=1):
         piece_start = 0
-        cuts = [m.end() for m in _BOUNDARY.finditer(line)] + [len(line)]
-        for cut in cuts:
-            piece = line[piece_start:cut]
-            if cut != len(line) and _ends_with_abbreviation(piece):
+        cuts = (m.end() for m in _BOUNDARY.finditer(line))
+        for cut in [*cuts, len(line)]:
+            if cut != len(line) and _is_abbreviation(_last_word(line, piece_start, cut)):
                 continue
+            piece = line[piece_start:cut]
             stripped = piece.strip()
             if _WORD.search(stripped):
                 lead = len(piece) - len(piece.lstrip())

@@ -515,7 +515,7 @@ def test_pdf_time_limit_holds_while_svg_images_are_drawn(tmp_path: Path) -> None
     out = tmp_path / "out"
     templates = tmp_path / "mytemplates"
     templates.mkdir()
-    image = svg_use_bomb()
+    image = svg_use_bomb(levels=5)  # 600,000 rectangles: minutes to draw without the limit
     (templates / "_toc.html.j2").write_text(
         "".join(f'<img alt="" src="{image}#{k}">' for k in range(6)) + "\n"
     )
@@ -526,7 +526,7 @@ def test_pdf_time_limit_holds_while_svg_images_are_drawn(tmp_path: Path) -> None
     )  # fmt: skip
     seconds = time.perf_counter() - started
     assert proc.returncode == 3, f"exit {proc.returncode} after {seconds:.1f} s: {proc.stdout}"
-    assert seconds < 2 + 8
+    assert seconds < 2 + 28  # start-up and clean-up on a loaded 2-core machine, not the drawing
 
 
 # --------------------------------------------------------------------------- missing assets

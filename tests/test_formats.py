@@ -66,7 +66,7 @@ def norm(text: str) -> str:
     The last rule lets a line broken after "joint-" match "joint-force"; it is applied to
     both sides of every comparison, so a spaced " - " still matches itself.
     """
-    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    text = " ".join(tools.fold_marks(unicodedata.normalize("NFKC", text)).split())
     return re.sub(r"(?<=[-‐‑–—/]) ", "", text)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
+import tools
 from briefing.build import Options, run
 from briefing.render.context import document_view
 from briefing.validation import load_valid
@@ -360,7 +361,7 @@ def assert_harmless(page: Page, seen: Visit) -> None:
     assert [h for h in harm["hrefs"] if not h.startswith("#")] == []
     assert seen.requests == [seen.url]
     assert seen.errors == []
-    text = page.inner_text("body")
+    text = " ".join(tools.fold_marks(page.inner_text("body")).split())
     for _, _, name in HOSTILE_FIELDS.values():
         assert hostile_text(name) in text, f"{name}: hostile text not shown literally"
 

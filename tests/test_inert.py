@@ -23,6 +23,11 @@ from briefing.cli import app
         ("<style>@import url(http://x/y.css);</style>", "stylesheet that fetches"),
         ('<p style="background: url(http://x/y.png)">x</p>', "style attribute that fetches"),
         ('<meta http-equiv="refresh" content="0; url=http://x/">', "http-equiv meta"),
+        # read as a browser reads them (tests/test_inert_browser.py has the whole corpus)
+        ("<!--><script>alert(1)</script>-->", "<script> element"),
+        ('<style/>@\\69mport "http://x/y.css";</style>', "stylesheet that fetches (@import)"),
+        ('<p style="background:\\75 rl(http://x/y.png)">x</p>', "style attribute that fetches"),
+        ("<noscript><p title='</noscript><img src=x>'></p></noscript>", "<noscript> element"),
     ],
 )
 @pytest.mark.parametrize("shell", ["page.html.j2", "fragment.html.j2"])

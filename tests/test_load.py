@@ -278,6 +278,32 @@ def test_missing_file_is_reported(mini: Path) -> None:
     assert located(problem) == ((mini / "discrepancies.yaml").resolve(), 1, 1)
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_fifo_or_folder_in_place_of_a_file_is_reported_not_waited_on(
+    mini: Path, kind: str
+) -> None:
+    """Reading a FIFO would wait for a writer forever; it is opened without blocking."""
+    import os
+    import subprocess
+    import sys
+
+    (mini / "facts.yaml").unlink()
+    if kind == "fifo":
+        os.mkfifo(mini / "facts.yaml")
+    else:
+        (mini / "facts.yaml").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefing", "validate", "--facts", str(mini)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(MINI.parents[2])},
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "facts.yaml:1:1: error: not a regular file" in proc.stderr
+
+
 def test_folder_that_does_not_exist_is_reported(tmp_path: Path) -> None:
     fb, problems = load_factbase(tmp_path / "nowhere")
     assert fb is None

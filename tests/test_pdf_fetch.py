@@ -27,6 +27,7 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner
 
+import tools
 from briefing.cli import app
 from briefing.errors import RenderError
 from briefing.render.pdf import FetchRefused, render_pdf
@@ -346,7 +347,8 @@ def test_hostile_fact_text_is_shown_never_fetched(listener: Listener, tmp_path: 
     for name in ("c2.html", "c2.fragment.html"):
         html = (out / name).read_text(encoding="utf-8")
         assert_html_clean(html)
-        assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html  # shown as text
+        shown = tools.fold_marks(html)  # typography curls the quotes; the words stay
+        assert '&lt;img src="file:///etc/passwd"&gt;' in shown  # shown as text
     markdown = (out / "c2.md").read_text(encoding="utf-8")
     assert re.search(r"(?<!\\)<(img|link|script|style|iframe|http)", markdown) is None
     assert re.search(r"(?<!\\)!\[pic\]", markdown) is None

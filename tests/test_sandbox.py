@@ -139,6 +139,33 @@ def test_hostile_page_template_fails_its_target_only(
     assert_no_leak(out)
 
 
+REPRS = {
+    "list": ("{{ toc }}", "a list value"),
+    "dataclasses": ("{{ doc.main.facts }}", "a list value"),
+    "function": ("{{ range }}", "a function value"),
+    "class": ("{{ cycler }}", "a type value"),
+    "object": ("{{ doc }}", "a DocumentView value"),
+    "none": ("{{ doc.context }}", "nothing (None)"),
+    "boolean": ("{{ doc.id == 'c2' }}", "a bool value"),
+}
+
+
+@pytest.mark.parametrize("name", REPRS)
+def test_a_template_cannot_print_a_python_object(site: tuple[Path, Path, Path], name: str) -> None:
+    """Jinja's finalize lets text and numbers through, nothing else: no `<function ... at
+    0x...>`, no list of dataclasses, no `None` or `True` in a briefing."""
+    _, out, templates = site
+    expression, printed = REPRS[name]
+    page = templates / "page.html.j2"
+    page.write_text("<!DOCTYPE html>\n<p>before</p>\n<p>" + expression + "</p>\n")
+    before = snapshot(out)
+    code, output = build_with(site)
+    assert code == 3, output
+    assert f"{page}:3:1: error: template failed: a template printed {printed}" in output
+    assert (out / "c2.html").read_bytes() == before["c2.html"]
+    assert_no_leak(out)
+
+
 def test_symlink_to_a_file_outside_the_template_folder_is_refused(
     site: tuple[Path, Path, Path],
 ) -> None:

@@ -226,3 +226,15 @@ def pdf_page_png(pdf: Path, page: int, out_prefix: Path, *, dpi: int = 72) -> Pa
 
 def missing_pdf_tools() -> list[str]:
     return [tool for tool in PDF_TOOLS if shutil.which(tool) is None]
+
+
+_MARKS = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
+     "–": "-", "\u00a0": " ", "\u202f": " "}
+)  # fmt: skip
+
+
+def fold_marks(text: str) -> str:
+    """Typographic quotes, dashes and no-break spaces back to plain ones: the words compare
+    as the fact base has them, whatever typography the render stage applied."""
+    return text.translate(_MARKS)

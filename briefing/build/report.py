@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from briefing.errors import Problem, RenderError
+from briefing.errors import Problem, RenderError, printable
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,12 @@ class BuildEvent:
     seconds: float = 0.0
     total: int = 0  # "start": how many targets
     warnings: int = 0  # "built" and "finish": warnings the renderers logged
+
+    def __post_init__(self) -> None:
+        # A failure's detail quotes what failed (a template's words, a path): shown on a
+        # terminal or in a log viewer, it must not carry escape sequences or bidi controls.
+        object.__setattr__(self, "target", printable(self.target))
+        object.__setattr__(self, "detail", printable(self.detail))
 
 
 Report = Callable[[BuildEvent], None]

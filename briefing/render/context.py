@@ -27,7 +27,7 @@ from briefing.model import (
     Watch,
 )
 
-CONTEXT_TOPIC = "context"
+SHARED_CONTEXT_TITLE = "Shared context"
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -128,9 +128,9 @@ class SectionView:
     facts: list[FactView]
     background: list[FactView]
     positions: list[FactView]
-    agreed: list[FactView]  # reported after the talks as agreed or announced
-    expected: list[FactView]  # previewed before the talks
-    expected_next: list[FactView]  # expectations that post-talks reports give
+    agreed: list[FactView]  # agreed outcomes; announced plans that a report gives
+    expected: list[FactView]  # expectations and plans that only previews give
+    expected_next: list[FactView]  # expectations that reports (after the event) give
     figures: list[FigureRow]
     people: list[Entity]
     discrepancies: list[DiscrepancyView]
@@ -150,6 +150,7 @@ class DocumentView:
     edition: str
     organisation: str
     language: str
+    event_noun: str  # what headings call the event: "before the hearing", "after the summit"
     marking: Marking
     keywords: list[str]
     main: SectionView
@@ -266,21 +267,23 @@ def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = No
     """The view one briefing's templates render; `marking` overrides every other marking."""
     builder = _Builder(fb)
     index = builder.index
-    main = builder.section(
-        briefing.title, builder.facts_for(briefing), set(briefing.topics), briefing
-    )
     context: SectionView | None = None
     parts: list[SectionView] = []
-    if briefing.includes:
-        # A read-ahead shows each fact and discrepancy once: shared context first, then the
-        # first part that needs it.
-        shown_facts: set[str] = {v.id for v in main.facts}
-        shown_discrepancies: set[str] = {d.discrepancy.id for d in main.discrepancies}
-        shared = [f for f in fb.facts if CONTEXT_TOPIC in f.topics and f.id not in shown_facts]
-        context = builder.section(
-            "Shared context", shared, {CONTEXT_TOPIC}, None, shown_discrepancies
+    if not briefing.includes:
+        main = builder.section(
+            briefing.title, builder.facts_for(briefing), set(briefing.topics), briefing
         )
-        shown_facts |= {f.id for f in shared}
+    else:
+        # A read-ahead: its own topics and facts are the shared context, shown first; then
+        # each included briefing. Each fact and discrepancy is shown once, where it first fits.
+        shown_discrepancies: set[str] = set()
+        main = builder.section(briefing.title, [], set(), briefing, shown_discrepancies)
+        own = builder.facts_for(briefing)
+        shared = builder.section(
+            SHARED_CONTEXT_TITLE, own, set(briefing.topics), None, shown_discrepancies
+        )
+        context = shared if shared.facts or shared.discrepancies else None
+        shown_facts = {f.id for f in own}
         for ident in briefing.includes:
             part_briefing = index.briefings[ident]
             facts = [f for f in builder.facts_for(part_briefing) if f.id not in shown_facts]
@@ -333,6 +336,7 @@ def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = No
         edition=briefing.edition,
         organisation=fb.settings.organisation,
         language=fb.settings.language,
+        event_noun=fb.settings.event_noun,
         marking=marking or briefing.marking or fb.settings.marking,
         keywords=list(dict.fromkeys(keywords)),
         main=main,
@@ -368,8 +372,13 @@ def _notes(
 
 
 def entity_note_key(entity: Entity) -> str:
-    """Note label of an entity's role citations; `who-` keeps it apart from fact ids."""
-    return f"who-{entity.id}"
+    """Note label of an entity's role citations: `who:<id>`.
+
+    Facts are labelled by their ids, and no id holds a colon (`ID_PATTERN`), so no fact can
+    take an entity's label: a fact `who-official` once replaced the evidence of entity
+    `official` (or the other way round) in the source notes.
+    """
+    return f"who:{entity.id}"
 
 
 def _referenced_facts(briefing: Briefing, parts: list[Briefing]) -> list[str]:

@@ -46,15 +46,38 @@ def slug(text: str) -> str:
 # --------------------------------------------------------------------------- render rules
 
 
+def plain_text(inline: Token) -> str:
+    """What an inline token shows, as text: `Q\\& A *now*` → `Q& A now`, for the contents list
+    and for slugs (the raw Markdown would show its escapes and markers)."""
+    parts: list[str] = []
+    for child in inline.children or ():
+        if child.type in ("text", "text_special", "code_inline", "image"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+# Every id is `<briefing>-<slug>` for a heading and `<briefing>--<name>` for anything else
+# (notes, references, the contents list). A slug never starts with a hyphen, so no heading,
+# whatever its words (`fn1`, `Contents`), can take another element's id.
+def other_id(doc_id: str, name: str) -> str:
+    """The id of an element that is not a heading: `c2--fn3`, `c2--contents`."""
+    return f"{doc_id}--{name}"
+
+
 def _heading_open(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
-    text = tokens[idx + 1].content
+    text = plain_text(tokens[idx + 1])
     base = f"{env['docId']}-{slug(text)}"
-    seen: dict[str, int] = env.setdefault("ids", {})
-    seen[base] = seen.get(base, 0) + 1
-    ident = base if seen[base] == 1 else f"{base}-{seen[base]}"
+    used: set[str] = env.setdefault("ids", set())
+    ident, count = base, 1
+    while ident in used:  # "Background" twice and "Background 2" all get ids of their own
+        count += 1
+        ident = f"{base}-{count}"
+    used.add(ident)
     token.attrSet("id", ident)
     env.setdefault("headings", []).append((int(token.tag[1]), ident, text))
     return str(self.renderToken(tokens, idx, options, env))
@@ -64,10 +87,14 @@ def _note_number(token: Token) -> str:
     return str(token.meta["id"] + 1)
 
 
+def _note_id(token: Token, env: EnvType) -> str:
+    return other_id(env["docId"], f"fn{_note_number(token)}")
+
+
 def _ref_id(token: Token, env: EnvType) -> str:
-    """Id of one reference to a note: `<briefing>-fnref3`, `-2` for its second use."""
+    """Id of one reference to a note: `<briefing>--fnref3`, `-2` for its second use."""
     sub = token.meta.get("subId", -1)
-    return f"{env['docId']}-fnref{_note_number(token)}" + (f"-{sub}" if sub > 0 else "")
+    return other_id(env["docId"], f"fnref{_note_number(token)}" + (f"-{sub}" if sub > 0 else ""))
 
 
 def _footnote_ref(
@@ -75,7 +102,7 @@ def _footnote_ref(
 ) -> str:
     number, ref_id = _note_number(tokens[idx]), _ref_id(tokens[idx], env)
     return (
-        f'<sup class="footnote-ref"><a href="#{env["docId"]}-fn{number}" id="{ref_id}" '
+        f'<sup class="footnote-ref"><a href="#{_note_id(tokens[idx], env)}" id="{ref_id}" '
         f'aria-label="Source note {number}">{number}</a></sup>'
     )
 
@@ -91,7 +118,7 @@ def _footnote_block_open(
 def _footnote_open(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    return f'<li id="{env["docId"]}-fn{_note_number(tokens[idx])}" class="footnote-item">'
+    return f'<li id="{_note_id(tokens[idx], env)}" class="footnote-item">'
 
 
 def _footnote_anchor(
@@ -183,15 +210,18 @@ def render_html(
     fragment: bool = False,
     templates: Path | None = None,
     extra_css: str = "",
+    shell: str | None = None,
 ) -> str:
-    """A standalone page (CSS inline, no script) or a fragment to embed in an intranet page."""
+    """A standalone page (CSS inline, no script) or a fragment to embed in an intranet page;
+    `shell` names another page template, such as the one-page summary's."""
     body = body_html(doc)
     view = doc.view
     toc = [(level, ident, text) for level, ident, text in body.headings if level == 2]
     return render_template(
         html_environment(templates),
-        "fragment.html.j2" if fragment else "page.html.j2",
+        shell or ("fragment.html.j2" if fragment else "page.html.j2"),
         doc=view,
+        contents_id=other_id(view.id, "contents"),
         root_class=ROOT_CLASS,
         banner=doc.banner,
         tlp=(view.marking.tlp.value if view.marking.tlp else ""),
@@ -199,6 +229,18 @@ def render_html(
         rest_html=body.rest,
         toc=toc,
         css=(stylesheet("fragment.css") if fragment else "") + stylesheet() + extra_css,
+    )
+
+
+def render_summary_html(
+    doc: MarkdownDocument, *, templates: Path | None = None, extra_css: str = ""
+) -> str:
+    """The one-page summary as a standalone page: the card layout, no contents list."""
+    return render_html(
+        doc,
+        templates=templates,
+        extra_css=stylesheet("summary.css") + extra_css,
+        shell="summary.html.j2",
     )
 
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefing.errors import InvalidInput, Problem
 from briefing.model import Briefing, FactBase, Marking
 from briefing.render.context import DocumentView, document_view
+from briefing.render.summary import summary_view
 from briefing.render.templating import NoteLedger, environment, md, render_template
 
 if TYPE_CHECKING:
@@ -49,7 +51,64 @@ def render_markdown(
     body = render_template(
         environment(templates), briefing.template, doc=view, notes=ledger, pm=portion
     )
+    missing = unrendered(view, body, set(ledger.used))
+    if missing:
+        raise InvalidInput(
+            [
+                Problem(
+                    briefing.template,
+                    1,
+                    1,
+                    "template-drops",
+                    f"briefing {briefing.id}: the template shows no section holding {what}",
+                    "render every section of the view (doc.context, doc.main and doc.parts; "
+                    "see the `gathered` and `topic_body` macros of _sections.md.j2), or take "
+                    "it out of the briefing",
+                )
+                for what in missing
+            ]
+        )
     return MarkdownDocument(view, _tidy(body), tuple(ledger.used))
+
+
+def render_summary_markdown(
+    fb: FactBase,
+    briefing: Briefing,
+    *,
+    marking: Marking | None = None,
+    templates: Path | None = None,
+) -> MarkdownDocument:
+    """The one-page summary's Markdown (`summary.md.j2`, user templates searched first)."""
+    view = document_view(fb, briefing, marking)
+    portion = f"{md(view.marking.portion_marks)} " if view.marking.portion_marks else ""
+    body = render_template(
+        environment(templates),
+        "summary.md.j2",
+        doc=view,
+        summary=summary_view(view),
+        notes=NoteLedger(view.notes),
+        pm=portion,
+    )
+    return MarkdownDocument(view, _tidy(body), ())
+
+
+def unrendered(view: DocumentView, body: str, notes_used: set[str]) -> list[str]:
+    """What the view's sections hold that the rendered template left out: a fact whose note
+    it never referenced, a discrepancy whose subject it never printed."""
+    sections = [s for s in (view.context, view.main, *view.parts) if s is not None]
+    missing = [f"fact {v.id}" for s in sections for v in s.facts if v.id not in notes_used]
+    letters = _letters(body)  # escaping and typography change marks, never letters
+    missing += [
+        f"discrepancy {d.discrepancy.id}"
+        for s in sections
+        for d in s.discrepancies
+        if _letters(d.discrepancy.subject) not in letters
+    ]
+    return list(dict.fromkeys(missing))
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _tidy(text: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import RenderError
-from briefing.render.html import SAFE_SCHEMES, render_html, stylesheet
+from briefing.render.html import SAFE_SCHEMES, render_html, render_summary_html, stylesheet
 from briefing.render.job import RenderJob
 from briefing.render.markdown import MarkdownDocument
 from briefing.resources import ASSETS
@@ -224,3 +224,63 @@ def _refuse_unsafe_links(document: Any) -> None:
                 raise FetchRefused(
                     f"link to {str(target)[:80]} refused: only http, https and mailto links"
                 )
+
+
+# --------------------------------------------------------------------------- one-page summary
+
+SUMMARY_SIZES_PT = (10.0, 9.5, 9.0)  # the body size is lowered to fit, never below 9 pt
+
+
+class SummaryOverflow(RenderError):
+    """The one-page summary does not fit on one page at the smallest readable size."""
+
+
+def summary_pdf_html(
+    doc: MarkdownDocument, page_size: str = "A4", templates: Path | None = None, size: float = 10.0
+) -> str:
+    """The summary page HTML with its print layout, at a body size in points."""
+    page_css = (
+        "\n" + stylesheet("pdf.css") + "\n" + stylesheet("summary-pdf.css")
+        + f"\n@page {{ size: {page_size}; }}\n"
+        + f".briefing-doc.bf-summary {{ --bf-summary-size: {size}pt; }}\n"
+    )  # fmt: skip
+    return render_summary_html(doc, templates=templates, extra_css=page_css)
+
+
+def render_summary_pdf(
+    doc: MarkdownDocument,
+    *,
+    page_size: str = "A4",
+    templates: Path | None = None,
+    variants: Iterable[str] = (UA,),
+) -> dict[str, bytes]:
+    """The summary on exactly one page: the largest body size from 10 pt down to 9 pt that
+    fits; if none does, fail naming what runs onto the second page."""
+    from weasyprint import HTML
+
+    overflow = ""
+    for size in SUMMARY_SIZES_PT:
+        html = summary_pdf_html(doc, page_size, templates, size)
+        _ensure_primary_fonts_installed(html)
+        fetcher = _fetcher_class()(ASSETS)
+        document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render()
+        if len(document.pages) == 1:
+            return render_pdf(html, variants=variants)
+        overflow = _first_words(document.pages[1])
+    raise SummaryOverflow(
+        f"the one-page summary runs onto a second page even at {SUMMARY_SIZES_PT[-1]:g} pt "
+        f"(from “{overflow}”): shorten the BLUF, the key judgments or what to watch"
+    )
+
+
+def _first_words(page: Any, limit: int = 60) -> str:
+    """The first text laid out on a page, to say what overflowed."""
+    words: list[str] = []
+    stack = [page._page_box]
+    while stack and sum(len(w) + 1 for w in words) < limit:
+        box = stack.pop(0)
+        text = getattr(box, "text", None)
+        if isinstance(text, str) and text.strip():
+            words.append(text.strip())
+        stack[:0] = list(getattr(box, "children", []))
+    return " ".join(words)[:limit].strip()

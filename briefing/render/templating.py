@@ -7,6 +7,7 @@ turns a missing value into an error that names the template and line.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import traceback
@@ -23,6 +24,7 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    Undefined,
     pass_context,
 )
 from jinja2.exceptions import SecurityError
@@ -31,6 +33,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefing.errors import InvalidInput, Problem
+from briefing.model import Entity
 from briefing.render.context import entity_note_key, format_date
 from briefing.render.typography import quotation, typeset
 from briefing.resources import SHIPPED_TEMPLATES
@@ -126,7 +129,10 @@ class NoteLedger:
         return self.ref(entity_note_key(entity))
 
     def _label(self, key: Any) -> str:
-        label = key if isinstance(key, str) else getattr(key, "id", str(key))
+        if isinstance(key, Entity):  # an entity's note, never a fact that shares its id
+            label = entity_note_key(key)
+        else:
+            label = key if isinstance(key, str) else getattr(key, "id", str(key))
         if label not in self._known:
             raise KeyError(f"no source note for {label!r}")
         return label
@@ -192,12 +198,33 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def plain(value: Any) -> Any:
+    """Jinja's finalize: only text and numbers are printed.
+
+    `{{ notes.ref }}` (without the call) or `{{ doc.main.facts }}` would print a Python repr,
+    `<bound method ... at 0x7f...>` or a list of dataclasses, into a briefing. An undefined
+    value passes through so StrictUndefined reports it by name.
+    """
+    if isinstance(value, str | Undefined) or (
+        isinstance(value, int | float) and not isinstance(value, bool)
+    ):
+        return value
+    what = "nothing (None)" if value is None else f"a {type(value).__name__} value"
+    raise SecurityError(
+        f"a template printed {what}; print text or numbers only, e.g. a field such as .id, "
+        ".name or .statement, or the result of a call such as notes.ref(fact)"
+    )
+
+
+@functools.lru_cache(maxsize=16)
 def environment(
     user_dir: Path | None = None, *, autoescape: bool = False
 ) -> ImmutableSandboxedEnvironment:
     """A sandboxed environment searching `user_dir` first, then the shipped templates.
 
-    Markdown templates escape with the `md` filter; HTML templates autoescape.
+    Markdown templates escape with the `md` filter; HTML templates autoescape. One per
+    folder and mode, kept: each template is compiled once per process (about 40 ms each),
+    and Jinja's auto-reload still recompiles a template whose file changed (watch, serve).
     """
     loaders: list[BaseLoader] = [_ConfinedLoader(str(user_dir))] if user_dir else []
     loaders.append(_ConfinedLoader(str(SHIPPED_TEMPLATES)))
@@ -208,6 +235,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=plain,
     )
     env.filters.update(md=md_text, cell=cell, quoted=quoted, date=format_date, emphasise=emphasise)
     return env
