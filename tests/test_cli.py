@@ -186,17 +186,22 @@ def test_renderer_warnings_are_counted_in_the_summary(monkeypatch: pytest.Monkey
     assert "1 built, 0 skipped, 0 failed, 2 warnings" in invoke("build").stdout
 
 
-def test_watch_builds_through_build_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_watch_builds_through_build_run(monkeypatch: pytest.MonkeyPatch, mini: Path) -> None:
     """`watch` builds with `build.run`, so it gets the fast path like any build."""
     from briefing.watch import watch
 
-    fake = FakeRun()
-    monkeypatch.setattr(build, "run", fake)
-    options = build.Options(factbase=tmp_path, out=tmp_path / "out")
     stop = threading.Event()
-    stop.set()
+    seen: list[build.Options] = []
+
+    def run(options: build.Options, report: Report) -> Result:
+        seen.append(options)
+        stop.set()  # one build is enough
+        return Result()
+
+    monkeypatch.setattr(build, "run", run)
+    options = build.Options(factbase=mini, out=mini.parent / "out")
     watch(options, lambda event: None, lambda problems, message: None, stop)
-    assert fake.options == [options]
+    assert seen == [options]
 
 
 # --------------------------------------------------------------------------- list and new

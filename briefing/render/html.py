@@ -247,12 +247,12 @@ def render_summary_html(
 def page_file(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
     """The renderer of the `html` format: a standalone page, checked inert."""
     html = render_html(doc, templates=job.templates)
-    ensure_inert(html, job.names[0])
+    ensure_inert(html, job.names[0], fragment=False)
     return (html.encode(),)
 
 
 def fragment_file(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
     """The renderer of the `fragment` format: a fragment to embed, checked inert."""
     html = render_html(doc, fragment=True, templates=job.templates)
-    ensure_inert(html, job.names[0])
+    ensure_inert(html, job.names[0], fragment=True)
     return (html.encode(),)
