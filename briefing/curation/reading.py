@@ -35,6 +35,12 @@ _EXPECT = re.compile(
     re.IGNORECASE,
 )
 _AGREED = re.compile(r"\b(agreed|signed|decided|approved|concurred|adopted)\b", re.IGNORECASE)
+_STANCE = re.compile(
+    r"\b(underscored|underscores|expressed|condemned|stressed|emphasi[sz]ed|reaffirmed|"
+    r"describing|described|welcomed|wants|opposed|urged|called for|voiced|critici[sz]ed|"
+    r"warned|insisted)\b",
+    re.IGNORECASE,
+)
 _ANNOUNCED = re.compile(r"\b(announced|unveiled|launched|pledged)\b", re.IGNORECASE)
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -203,6 +209,8 @@ def guess_kind(text: str) -> FactKind:
         return FactKind.AGREED
     if _ANNOUNCED.search(text):
         return FactKind.PLAN
+    if _STANCE.search(text):
+        return FactKind.POSITION  # a view attributed to someone, in the source's words
     if _EXPECT.search(text):
         return FactKind.EXPECTATION
     if figures(text):
