@@ -150,20 +150,31 @@ def figures(text: str) -> list[Figure]:
     return found
 
 
+_LINKS = frozenset({
+    "along", "across", "between", "near", "during", "within", "without", "through", "against",
+    "among", "around", "toward", "towards", "beyond", "since", "until", "each", "every", "last",
+    "next", "ago", "later", "earlier", "apart", "instead", "too", "off",
+})  # fmt: skip
+
+
 def _unit_after(rest: str) -> str | None:
-    """The counted noun: the first lower-case word among the next three ('U.S. troops')."""
+    """The counted noun: the last of the lower-case words that follow, skipping a leading
+    name ('54,000 U.S. troops', 'two riverside streets', '14 mobile pumping stations')."""
     clause = re.split(r"[,;:()\u201c\u201d\"]|\.\s+(?=[A-Z])", rest, maxsplit=1)[0]
     tokens: list[str] = _TOKEN.findall(clause)
-    for token in tokens[:3]:
+    unit: str | None = None
+    for index, token in enumerate(tokens[:4]):
         word = token.rstrip(".")
         if word.isdigit():
-            return None
+            break
         if word[:1].isupper():
-            continue
-        if word.lower() in STOP or len(word) < 3:
-            return None
-        return word.lower()
-    return None
+            if unit is None and index < 2:
+                continue  # a name before the noun: U.S. troops
+            break
+        if word.lower() in STOP or word.lower() in _LINKS or len(word) < 3:
+            break
+        unit = word.lower()
+    return unit
 
 
 def same_unit(a: str, b: str) -> bool:
