@@ -13,7 +13,9 @@ discrepancy.
 
 draft — facts.yaml is set aside (an empty fact list, the briefings removed) and `draft` runs on
 every source in register order, writing into a copy. Share: curated facts with a citation that
-overlaps a draft's citation (its own sentence or a corroboration attached to it). Kind match:
+overlaps a draft's citation (its own sentence or a corroboration attached to it), and, stricter,
+with a quote that is exactly a draft's quote (drafts quote whole sentences; analysts often
+quote a clause). Kind match:
 among those, how often the first overlapping draft's guessed kind is the curated kind.
 
 The rules were tuned on the shipped event; the flood exercise is the held-out event.
@@ -32,6 +34,7 @@ from briefing.checks import Provenance
 from briefing.curation.draft import plan_drafts, write_plan
 from briefing.curation.suggest import suggest, touches
 from briefing.model import Citation, FactBase
+from briefing.text import normalise_quote
 from briefing.validation import gather
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +88,7 @@ def _events_emptied(target: Path) -> None:
     path.write_text(yamledit.dump(yaml, data), encoding="utf-8")
 
 
-def bench_draft(folder: Path) -> tuple[int, int, int, int]:
+def bench_draft(folder: Path) -> tuple[int, int, int, int, int]:
     curated = _load(folder)
     with tempfile.TemporaryDirectory() as temp:
         target = _copy_without_facts(folder, Path(temp))
@@ -105,6 +108,17 @@ def bench_draft(folder: Path) -> tuple[int, int, int, int]:
         for cit in fact.citations
         for span in spans(cit)
     ]
+    draft_quotes = {
+        (cit.source, normalise_quote(cit.quote).rstrip("."))
+        for f in drafted.facts
+        for cit in f.citations
+    }
+    exact = sum(
+        any(
+            (c.source, normalise_quote(c.quote).rstrip(".")) in draft_quotes for c in fact.citations
+        )
+        for fact in curated.facts
+    )
     found = kinds = 0
     for fact in curated.facts:
         mine = [span for cit in fact.citations for span in spans(cit)]
@@ -120,7 +134,7 @@ def bench_draft(folder: Path) -> tuple[int, int, int, int]:
         if hit is not None:
             found += 1
             kinds += hit == fact.kind.value
-    return found, len(curated.facts), kinds, len(drafted.facts)
+    return found, exact, len(curated.facts), kinds, len(drafted.facts)
 
 
 def main() -> None:
@@ -130,9 +144,10 @@ def main() -> None:
         print(f"  recall     {recalled}/{curated} = {recalled / max(curated, 1):.0%}")
         print(f"  precision  {right}/{proposed} = {right / max(proposed, 1):.0%}")
         print(f"  corroborations proposed: {corroborations}")
-        found, facts, kinds, drafts = bench_draft(folder)
+        found, exact, facts, kinds, drafts = bench_draft(folder)
         print(f"{name}: draft ({drafts} drafts)")
-        print(f"  curated facts whose citation is a draft's: {found}/{facts} = {found / facts:.0%}")
+        print(f"  curated facts citing a draft's sentence: {found}/{facts} = {found / facts:.0%}")
+        print(f"  ... with exactly a draft's quote: {exact}/{facts} = {exact / facts:.0%}")
         print(f"  guessed kind = curated kind: {kinds}/{found} = {kinds / max(found, 1):.0%}")
 
 

@@ -122,6 +122,10 @@ def test_figures_carry_value_unit_and_qualifier() -> None:
     ]
 
 
+def test_a_number_glued_to_a_name_is_no_figure() -> None:
+    assert reading.figures("PAC-3 interceptors and F-35 jets") == []
+
+
 def test_dates_are_typed_and_an_inferred_year_says_so() -> None:
     found = reading.dates("Talks on July 28th 2024, a review on 3 June.", 2025, "as_of")
     assert [(d.value, d.inferred, d.basis) for d in found] == [
@@ -289,6 +293,22 @@ def test_suggest_descriptions_same_person_different_titles(project: Path) -> Non
     says = [v["says"] for v in described["variants"]]  # type: ignore[index]
     assert set(says) == {"port director", "mayor"}
     _quotes_pass(Path("factbase"), described)
+
+
+def test_suggest_the_same_figure_said_of_different_things(tmp_path: Path, project: Path) -> None:
+    (tmp_path / "e.txt").write_text(
+        "He held the first bilateral talks with the harbour board in 15 years.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "f.txt").write_text(
+        "He is the first mayor to visit the harbour in 15 years.\n", encoding="utf-8"
+    )
+    run("source", "add", tmp_path / "e.txt")
+    run("source", "add", tmp_path / "f.txt")
+    found = [s for s in _suggested("description") if "15 years" in str(s["subject"])]
+    assert len(found) == 1
+    sources = [c["source"] for v in found[0]["variants"] for c in v["citations"]]  # type: ignore[attr-defined]
+    assert sources == ["e", "f"]
 
 
 def test_suggest_corroborations_for_a_cited_fact(project: Path) -> None:

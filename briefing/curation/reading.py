@@ -57,7 +57,7 @@ _QUALIFIERS: dict[str, Qualifier] = {
 }  # fmt: skip
 _QUALIFIER = "|".join(sorted(_QUALIFIERS, key=len, reverse=True))
 _NUMBER = "|".join(_NUMBER_WORDS)
-_DIGITS = r"(?<![\d+/.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![+/\d])"
+_DIGITS = r"(?<![\w+/.,-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![+/\d])"
 FIGURE = re.compile(
     rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_DIGITS}|\b(?:{_NUMBER})\b)"
     rf"(?:\s*(?P<scale>thousand|million|billion|trillion)\b)?"

@@ -222,6 +222,49 @@ def _near(text: str, figure: reading.Figure) -> set[str]:
     return near
 
 
+SAME_NUMBER_ELSEWHERE = 0.3  # at most this share of nearby words shared: said of another thing
+
+
+def _same_figure_elsewhere(corpus: _Corpus) -> list[Suggestion]:
+    """One figure, two sources, said of different things ('first talks in 15 years' and
+    'first visit in 15 years'): a description to settle."""
+    mentions = [(p, f) for p in corpus.passages for f in reading.figures(p.text)]
+    links = []
+    for i, (pa, fa) in enumerate(mentions):
+        for j in range(i + 1, len(mentions)):
+            pb, fb_ = mentions[j]
+            if pa.source == pb.source or fa.value != fb_.value:
+                continue
+            if not reading.same_unit(fa.unit, fb_.unit):
+                continue
+            unit = {reading.stem(fa.unit)}
+            na, nb = _near(pa.text, fa) - unit, _near(pb.text, fb_) - unit
+            if na & nb and len(na & nb) / len(na | nb) <= SAME_NUMBER_ELSEWHERE:
+                links.append((i, j))
+    out = []
+    for group in _groups(len(mentions), links):
+        fig = mentions[group[0]][1]
+        variants = tuple(
+            Variant(
+                shorten(
+                    mentions[k][0].text[max(0, mentions[k][1].start - 60) : mentions[k][1].end], 80
+                ),
+                (corpus.cite(mentions[k][0], mentions[k][1].start, mentions[k][1].end),),
+            )
+            for k in group
+        )
+        what = _says(fig.qualifier, fig.value, fig.unit)
+        out.append(
+            Suggestion(
+                "description",
+                f"What the {what} refer to",
+                variants,
+                "the same figure said of different things in different sources",
+            )
+        )
+    return out
+
+
 def _says(qualifier: str, value: float, unit: str) -> str:
     number = f"{value:,.0f}" if value.is_integer() else f"{value:,}"
     lead = "" if qualifier == "exactly" else qualifier + " "
@@ -587,6 +630,7 @@ def suggest(fb: FactBase) -> list[Suggestion]:
         *_reworded(corpus),
         *_timing(corpus),
         *_descriptions(corpus),
+        *_same_figure_elsewhere(corpus),
     ]
     kept: list[Suggestion] = []
     for s in _merged(found):
