@@ -244,6 +244,7 @@ def check(fb: FactBase) -> list[Problem]:
     if not fb.broken.intersection(CITING_FILES):  # citations missing: coverage would be wrong
         _coverage(report, provenance)
     _placeholders(report)
+    _drafts(report, index)
     for briefing in fb.briefings:
         _briefing_wording(report, briefing, f"briefing:{briefing.id}")
     return report.problems
@@ -504,6 +505,38 @@ def _events_agree(report: _Reporter, index: Index) -> None:
                     f"fact {named.id} names event {event.id}, whose `facts` list leaves it out",
                     f"add {named.id} to the `facts` of event {event.id} in factbase.yaml, or "
                     "empty that list so the facts that name the event are its facts",
+                )
+
+
+def _drafts(report: _Reporter, index: Index) -> None:
+    """Drafts wait for review: each is a warning; a briefing that names one is an error,
+    since no briefing shows a draft."""
+    fb = report.fb
+    for i, fact in enumerate(fb.facts):
+        if fact.draft:
+            report.at(
+                "facts",
+                ("facts", i, "status"),
+                "draft",
+                f"fact {fact.id} is a draft: no briefing shows it",
+                "review its statement, kind, figures and entities, then delete `status: draft`",
+                "warning",
+            )
+    for briefing in fb.briefings:
+        key = f"briefing:{briefing.id}"
+        named: list[tuple[Path_, str]] = [(("facts", j), f) for j, f in enumerate(briefing.facts)]
+        for part in ("bluf", "judgments", "watch"):
+            for j, item in enumerate(getattr(briefing, part)):
+                named += [((part, j, "facts", k), f) for k, f in enumerate(item.facts)]
+        for path, ident in named:
+            cited = index.facts.get(ident)
+            if cited is not None and cited.draft:
+                report.at(
+                    key,
+                    path,
+                    "draft-in-briefing",
+                    f"briefing {briefing.id} names fact {ident}, which is a draft",
+                    f"review fact {ident} and delete its `status: draft`, or name another fact",
                 )
 
 

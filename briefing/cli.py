@@ -763,6 +763,46 @@ def serve(
         raise _fail(UsageError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}")) from None
 
 
+@app.command()
+def draft(
+    source_id: Annotated[str, typer.Argument(help="The source id, e.g. s003.")],
+    facts: FactsOption = None,
+) -> None:
+    """Draft a fact (status: draft) for each sentence of a source that no fact cites yet."""
+    from briefing.authoring.project import factbase_to_edit
+    from briefing.curation.draft import describe, plan_drafts, write_plan
+    from briefing.validation import gather
+
+    folder = factbase_to_edit(facts)
+    fb, problems = gather(folder)
+    if fb is None:
+        raise _fail(InvalidInput(problems))
+    try:
+        plan = plan_drafts(fb, source_id)
+        write_plan(folder, plan)
+    except BriefingError as error:
+        raise _fail(error) from None
+    for line in describe(plan):
+        typer.echo(line)
+
+
+@app.command()
+def suggest(facts: FactsOption = None, as_json: JsonOption = False) -> None:
+    """Propose discrepancies and corroborations by comparing the sources, ready to paste."""
+    from briefing.curation.show import suggestion_table
+    from briefing.curation.suggest import suggest as find
+    from briefing.validation import gather
+
+    fb, problems = gather(facts or default_factbase())
+    if fb is None:
+        raise _fail(InvalidInput(problems))
+    found = find(fb)
+    if as_json:
+        typer.echo(json.dumps([s.as_dict() for s in found], indent=2, ensure_ascii=False))
+        return
+    suggestion_table(found)
+
+
 def main() -> None:
     """Console entry point: no traceback ever reaches the user."""
     try:

@@ -311,6 +311,12 @@ class FactKind(StrEnum):
     POSITION = "position"  # a stated view or assessment attributed to someone
 
 
+class FactStatus(StrEnum):
+    """Where a fact stands in review. Absent: reviewed, ready for briefings."""
+
+    DRAFT = "draft"
+
+
 class FigureValue(Strict):
     """A number the text gives, typed."""
 
@@ -365,6 +371,15 @@ class Fact(Strict):
     figures: list[FigureValue] = Field(default_factory=list)
     credibility: int = Field(ge=1, le=6, description="Admiralty credibility 1–6.")
     citations: Citations
+    status: FactStatus | None = Field(
+        None,
+        description="`draft`: proposed by `briefing draft` and not yet reviewed; no briefing "
+        "shows it and `validate --strict` fails on it. Delete the line once reviewed.",
+    )
+
+    @property
+    def draft(self) -> bool:
+        return self.status is FactStatus.DRAFT
 
 
 class FactList(Strict):

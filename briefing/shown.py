@@ -106,7 +106,7 @@ def _includes_shown(briefing: Briefing, index: Index, at: _At) -> bool:
 
 def _unshown(fb: FactBase, shown: Shown, at: _At) -> None:
     for i, fact in enumerate(fb.facts):
-        if fact.id not in shown.facts:
+        if fact.id not in shown.facts and not fact.draft:  # a draft has its own warning
             at(
                 "facts",
                 ("facts", i, "id"),
@@ -149,7 +149,7 @@ def _unshown(fb: FactBase, shown: Shown, at: _At) -> None:
             )
     members: dict[str, set[str]] = {e.id: set(e.facts) for e in fb.settings.events}
     for fact in fb.facts:
-        if fact.event in members:
+        if fact.event in members and not fact.draft:
             members[fact.event].add(fact.id)
     for i, event in enumerate(fb.settings.events):
         if not members[event.id] & shown.facts:

@@ -54,7 +54,6 @@ def test_a_fact_named_like_an_entity_note_keeps_its_own_evidence(mini: Path) -> 
 
 def test_an_entity_passed_to_ref_cites_the_entity_not_a_fact_of_the_same_id(mini: Path) -> None:
     edit(mini / "facts.yaml", "id: troops-54000", "id: official")
-    edit(mini / "factbase.yaml", "facts: [jfhq-agreed]", "facts: [jfhq-agreed, official]")
     edit(mini / "discrepancies.yaml", "facts: [troops-54000]", "facts: [official]")
     edit(mini / "briefings" / "c2.yaml", "facts: [troops-54000]", "facts: [official]")
     fb, _ = load_valid(mini)

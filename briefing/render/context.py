@@ -189,7 +189,11 @@ class _Builder:
     def facts_for(self, briefing: Briefing) -> list[Fact]:
         wanted = set(briefing.topics)
         extra = set(briefing.facts)
-        return [f for f in self.fb.facts if wanted.intersection(f.topics) or f.id in extra]
+        return [
+            f
+            for f in self.fb.facts
+            if not f.draft and (wanted.intersection(f.topics) or f.id in extra)
+        ]
 
     def section(
         self,
