@@ -34,9 +34,9 @@ from briefing.render.templating import SHIPPED_TEMPLATES
 from briefing.validation import load_valid
 from briefing.writing import OutputFolder
 
-Format = Literal["md", "html", "fragment", "pdf"]
+Format = Literal["md", "html", "fragment", "pdf", "docx"]
 PdfVariant = Literal["ua", "a3b"]
-FORMATS: tuple[Format, ...] = ("md", "html", "fragment", "pdf")
+FORMATS: tuple[Format, ...] = ("md", "html", "fragment", "pdf", "docx")
 MANIFEST = "manifest.json"
 EDITIONS = "editions"
 
@@ -70,6 +70,8 @@ def output_names(briefing_id: str, fmt: Format, variants: Iterable[str]) -> list
         return [f"{briefing_id}.html"]
     if fmt == "fragment":
         return [f"{briefing_id}.fragment.html"]
+    if fmt == "docx":
+        return [f"{briefing_id}.docx"]
     return [f"{briefing_id}.pdf" if v == "ua" else f"{briefing_id}.pdfa.pdf" for v in variants]
 
 
@@ -190,15 +192,22 @@ def plan(fb: FactBase, options: Options) -> list[Target]:
             settings = json.dumps(
                 [fmt, options.paper if pdf else "", sorted(options.pdf_variants) if pdf else []]
             )
+            if fmt == "docx":  # its document properties carry the edition date
+                settings += edition_of(fb, options)
             digest = _digest(__version__, shared, settings, doc.text)
             names = output_names(briefing_id, fmt, options.pdf_variants)
             targets.append(Target(briefing_id, fmt, names, digest, doc))
     return targets
 
 
-def _render_small(target: Target, templates: Path | None) -> dict[str, bytes]:
+def _render_small(target: Target, templates: Path | None, edition: str) -> dict[str, bytes]:
     if target.fmt == "md":
         return {target.names[0]: target.doc.text.encode()}
+    if target.fmt == "docx":
+        from briefing.render.docx import render_docx
+
+        created = dt.date.fromisoformat(edition)
+        return {target.names[0]: render_docx(target.doc, edition=created, templates=templates)}
     from briefing.render.html import render_html
     from briefing.render.inert import ensure_inert
 
@@ -258,7 +267,7 @@ def build(options: Options, report: Report | None = None) -> Result:
                 if target.fmt != "pdf":
                     begun = time.perf_counter()
                     try:
-                        files = _render_small(target, options.templates)
+                        files = _render_small(target, options.templates, edition)
                         record(target, files, time.perf_counter() - begun)
                     except (BriefingError, OSError) as error:
                         fail(target, error)

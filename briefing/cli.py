@@ -202,7 +202,7 @@ def schema(
     typer.echo(schema_text(kind), nl=False)
 
 
-FORMAT_NAMES = ("md", "html", "fragment", "pdf")  # briefing.build.FORMATS, without its imports
+FORMAT_NAMES = ("md", "html", "fragment", "pdf", "docx")  # build.FORMATS, without its imports
 
 
 class Fmt(StrEnum):
@@ -210,6 +210,7 @@ class Fmt(StrEnum):
     html = "html"
     fragment = "fragment"
     pdf = "pdf"
+    docx = "docx"
 
 
 class PaperSize(StrEnum):
@@ -361,7 +362,7 @@ def build(
         ),
     ] = 1024,
 ) -> None:
-    """Render briefings to Markdown, HTML, fragment and PDF in the output folder.
+    """Render briefings to Markdown, HTML, fragment, PDF and Word (docx) in the output folder.
 
     Exit codes: 0 built or up to date; 1 fact base invalid (nothing written); 2 usage error;
     3 some targets failed (the others built); 4 another build holds the lock.
