@@ -454,6 +454,7 @@ def test_a_word_template_file_dotx_is_accepted(mini: Path, tmp_path: Path) -> No
         ("not a zip", "not a zip archive"),
         ("no heading 2", "it has no 'heading 2' style"),
         ("no styles", "a part is missing"),
+        ("a zip bomb", "it unpacks to more than 1000 parts or 64 MiB"),
     ],
 )
 def test_an_unusable_reference_template_fails_the_docx_targets_alone(
@@ -471,6 +472,11 @@ def test_an_unusable_reference_template_fails_the_docx_targets_alone(
         rewrite(REFERENCE, template, "word/styles.xml",
                 lambda data: re.sub(rb'<w:style [^>]*w:styleId="Heading2".*?</w:style>', b"",
                                     data, flags=re.S))  # fmt: skip
+    elif damage == "a zip bomb":  # many parts stand in for a large one: cheaper to make
+        shutil.copy(REFERENCE, template)
+        with zipfile.ZipFile(template, "a") as archive:
+            for n in range(1000):
+                archive.writestr(f"media/{n}.bin", b"")
     else:
         rewrite(REFERENCE, template, "word/_rels/document.xml.rels",
                 lambda data: re.sub(rb'<Relationship Id="rId1"[^>]*/>', b"", data))  # fmt: skip

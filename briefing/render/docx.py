@@ -21,10 +21,11 @@ import copy
 import datetime as dt
 import functools
 import io
+import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -53,6 +54,7 @@ REFERENCE_DOCX = "reference.docx"
 CONTENTS_HEADING = "Contents"
 NO_CONTENTS = "No headings."
 EMU_PER_TWIP = 635
+MAX_PARTS, MAX_UNPACKED = 1000, 64 << 20  # a reference template is styles, not media
 DEFAULT_TEXT_WIDTH = 9866  # twips: A4 less 18 mm margins, when a template gives no page size
 
 # Styles by their names in styles.xml (Word localises ids, never the names of its built-in
@@ -140,15 +142,22 @@ def _open_template(path: Path) -> Document:
     except KeyError as error:
         raise _Unusable(f"a part is missing ({error.args[0]})", _RESAVE) from None
     except ValueError as error:  # python-docx: the main part is not a Word document
-        raise _Unusable(str(error).replace(str(io.BytesIO), "it"), _RESAVE) from None
+        raise _Unusable(re.sub(r"^file '.*?' is", "it is", str(error)), _RESAVE) from None
     except etree.XMLSyntaxError as error:
         raise _Unusable(f"a part is not well-formed XML ({error})", _RESAVE) from None
     return document
 
 
 def _as_document(data: bytes) -> bytes:
-    """A Word template (.dotx) saved as reference.docx is read as the document it holds."""
+    """A Word template (.dotx) saved as reference.docx is read as the document it holds.
+    A template too large unpacked (a zip bomb in an untrusted folder) is refused first."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED:
+            raise _Unusable(
+                f"it unpacks to more than {MAX_PARTS} parts or {MAX_UNPACKED >> 20} MiB",
+                "use a template without embedded media",
+            )
         types = archive.read("[Content_Types].xml")
         if WML_TEMPLATE.encode() not in types:
             return data
@@ -228,7 +237,7 @@ def _copy_style(
     source: Element,
     shipped_ids: dict[str | None, Element],
     have: dict[tuple[str, str], Element],
-    ensure: Any,
+    ensure: Callable[[str, str], str],
 ) -> None:
     """Copy one shipped style into the template, after the styles it refers to; its id is
     renamed if the template uses that id for another style."""
@@ -403,9 +412,10 @@ def _write_marking(document: Document, styles: StyleIds, doc: MarkdownDocument) 
             header.is_linked_to_previous = False
             root = header._element
             _clear(root)
-            text_run(paragraph(root, styles.marking), banner) if banner else paragraph(
-                root, styles.header
-            )
+            if banner:
+                text_run(paragraph(root, styles.marking), banner)
+            else:
+                paragraph(root, styles.header)
         for footer in footers:
             footer.is_linked_to_previous = False
             root = footer._element

@@ -14,6 +14,7 @@ every page. A construct without a counterpart fails the target rather than vanis
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,6 +38,7 @@ TOC_LEVELS = 2  # Heading 1-2 in the contents (as the HTML lists sections); 3 in
 # Table layout: an 8 pt sans character is about 88 twips wide; cells have 90-twip margins.
 CHAR_TWIPS = 88
 CELL_MARGINS = 180
+NARROW_COLUMN = 0.15  # a column whose whole text fits in this share of the width keeps it
 SPACE_AFTER_TABLE = 160  # twips before the paragraph that follows a table (CSS: 1.22em)
 INDENT_STEP, HANGING = 360, 270  # list indents, twips
 
@@ -62,6 +64,7 @@ class Token(Protocol):
     def children(self) -> Sequence[Token] | None: ...
 
 
+@functools.cache
 def w(tag: str) -> str:
     """Clark name of a WordprocessingML tag or attribute: `w("p")` → `{…/main}p`."""
     return f"{{{W_NS}}}{tag}"
@@ -361,7 +364,7 @@ class WordWriter:
             kind = token.type
             made: list[Element]
             if kind == "heading_open":
-                if self._heading_is_empty(tokens, index, end):
+                if self._heading_is_empty(tokens, index):
                     index += 3  # the source-notes heading: its notes are Word's footnotes
                     continue
                 made = [self.heading(token, tokens[index + 1])]
@@ -410,7 +413,7 @@ class WordWriter:
             previous = tokens[index - 1]
         return out
 
-    def _heading_is_empty(self, tokens: Sequence[Token], index: int, end: int) -> bool:
+    def _heading_is_empty(self, tokens: Sequence[Token], index: int) -> bool:
         """The last heading, when only the note definitions follow it (`## Source notes`):
         in Word its content is the footnotes, so the heading would stand empty at the end."""
         return self.has_notes and index + 3 >= len(tokens)
@@ -582,8 +585,18 @@ class WordWriter:
         elif sum(least) >= room:
             shares = [m * room / sum(least) for m in least]
         else:
-            spare = (room - sum(least)) / (sum(most) - sum(least))
-            shares = [lo + (hi - lo) * spare for lo, hi in zip(least, most, strict=True)]
+            # Short columns (a date, a grade) keep their text on one line; the long ones
+            # share what is left between their longest word and their whole text.
+            short = [hi <= room * NARROW_COLUMN and sum(least) - lo + hi <= room for lo, hi in
+                     zip(least, most, strict=True)]
+            fixed = sum(hi for hi, keep in zip(most, short, strict=True) if keep)
+            low = sum(lo for lo, keep in zip(least, short, strict=True) if not keep)
+            high = sum(hi for hi, keep in zip(most, short, strict=True) if not keep)
+            spare = max(0.0, min(1.0, (room - fixed - low) / max(1, high - low)))
+            shares = [
+                hi if keep else lo + (hi - lo) * spare
+                for lo, hi, keep in zip(least, most, short, strict=True)
+            ]
         widths = [int(share) for share in shares]
         widths[-1] += room - sum(widths)
         return widths
