@@ -436,6 +436,40 @@ def test_a_house_template_sets_the_look_and_keeps_the_structure(
     assert {"heading 1", "Title Block", "Bottom Line"} <= found
 
 
+def test_first_page_and_even_page_headers_carry_the_marking_too(
+    mini: Path, tmp_path: Path
+) -> None:
+    """A house template with a different first page and different even pages: all six
+    headers and footers of its section show the marking."""
+    house = tmp_path / "house"
+    house.mkdir()
+    step = tmp_path / "step.docx"
+    rewrite(REFERENCE, step, "word/document.xml",
+            lambda data: data.replace(b"</w:sectPr>", b"<w:titlePg/></w:sectPr>"))  # fmt: skip
+    spacing = b"<w:characterSpacingControl"
+    rewrite(step, house / "reference.docx", "word/settings.xml",
+            lambda data: data.replace(spacing, b"<w:evenAndOddHeaders/>" + spacing))  # fmt: skip
+    code, stdout = mini_build(mini, tmp_path / "out", house)
+    assert code == 0, stdout
+    path = tmp_path / "out" / "c2.docx"
+    section = part(path, "word/document.xml").find(f"{W}body/{W}sectPr")
+    references = {
+        (etree.QName(ref).localname, ref.get(f"{W}type"))
+        for ref in section
+        if etree.QName(ref).localname in ("headerReference", "footerReference")
+    }
+    assert references == {
+        (kind, page) for kind in ("headerReference", "footerReference")
+        for page in ("default", "first", "even")
+    }  # fmt: skip
+    document = docx.Document(str(path))
+    banner_text = "UNCLASSIFIED | TLP:CLEAR"  # the mini fact base's marking
+    only = document.sections[0]
+    for story in (only.header, only.first_page_header, only.even_page_header,
+                  only.footer, only.first_page_footer, only.even_page_footer):  # fmt: skip
+        assert story.paragraphs[0].text == banner_text
+
+
 def test_a_word_template_file_dotx_is_accepted(mini: Path, tmp_path: Path) -> None:
     house = tmp_path / "house"
     house.mkdir()
