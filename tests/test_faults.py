@@ -248,7 +248,7 @@ def test_read_only_output_folder_keeps_previous_outputs(tmp_path: Path) -> None:
         leftovers = temporaries(out)
     assert proc.returncode == 3, (how, proc.stdout, proc.stderr)
     failed = [ln for ln in proc.stdout.splitlines() if ln.startswith("failed")]
-    assert len(failed) == 4, proc.stdout  # md, html, fragment, pdf
+    assert len(failed) == 5, proc.stdout  # md, html, fragment, pdf, docx
     for line in failed:
         assert re.search(r"cannot write .*: (Operation not permitted|Permission denied)", line)
     assert after == before
