@@ -531,6 +531,7 @@ def test_every_markdown_construct_a_template_may_use_reaches_word(
     templates.mkdir()
     (templates / "topic.md.j2").write_text(
         '{% extends "base.md.j2" %}\n{% block body %}\n'
+        "{{ s.gathered(doc) }}\n{{ s.topic_body(doc.main, 2) }}\n"
         "## Extra\n\n> A quoted line\n\n```\ncode line\n```\n\n---\n\n"
         "3. third\n   - nested\n4. fourth\n\n"
         "See [the register](https://example.org/register?a=1), `c2` *and* **more**.\n"
