@@ -470,6 +470,40 @@ def test_first_page_and_even_page_headers_carry_the_marking_too(
         assert story.paragraphs[0].text == banner_text
 
 
+def test_a_subject_too_long_for_a_property_is_cut_there_and_whole_in_the_text(
+    mini: Path, tmp_path: Path
+) -> None:
+    subject = "A subject of many words " * 15 + "that ends here"
+    briefing = mini / "briefings" / "c2.yaml"
+    text = briefing.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("subject:"))
+    briefing.write_text(text.replace(old, f"subject: {subject}"), encoding="utf-8")
+    code, stdout = mini_build(mini, tmp_path / "out")
+    assert code == 0, stdout
+    path = tmp_path / "out" / "c2.docx"
+    shown = docx.Document(str(path)).core_properties.subject
+    assert len(shown) <= 255 and shown.endswith("…")
+    assert subject.startswith(shown[:-1].rstrip())
+    assert f"Subject: {subject}" in [text for _, text, _ in paragraphs(path)]
+
+
+def test_a_character_xml_cannot_hold_fails_the_docx_target_with_a_message(
+    mini: Path, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "topic.md.j2").write_text(
+        '{% extends "base.md.j2" %}\n{% block body %}\n'
+        "{{ s.gathered(doc) }}\n{{ s.topic_body(doc.main, 2) }}\n"
+        "## Extra\n\nA bell \x07 rings.\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    code, stdout = mini_build(mini, tmp_path / "out", templates)
+    assert code == 3, stdout
+    assert "built   c2.md" in stdout
+    assert "failed  c2.docx: a Word file cannot hold the character U+0007" in stdout
+
+
 def test_a_word_template_file_dotx_is_accepted(mini: Path, tmp_path: Path) -> None:
     house = tmp_path / "house"
     house.mkdir()

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from briefing.errors import InvalidInput, Problem
+from briefing.errors import InvalidInput, Problem, RenderError
 from briefing.render.html import body_tokens
 from briefing.render.markdown import MarkdownDocument
 from briefing.render.templating import SHIPPED_TEMPLATES
@@ -55,6 +55,7 @@ CONTENTS_HEADING = "Contents"
 NO_CONTENTS = "No headings."
 EMU_PER_TWIP = 635
 MAX_PARTS, MAX_UNPACKED = 1000, 64 << 20  # a reference template is styles, not media
+MAX_PROPERTY = 255  # characters in a core property (title, subject, keywords)
 DEFAULT_TEXT_WIDTH = 9866  # twips: A4 less 18 mm margins, when a template gives no page size
 
 # Styles by their names in styles.xml (Word localises ids, never the names of its built-in
@@ -114,12 +115,10 @@ def render_docx(
     except (ValueError, KeyError, AttributeError, TypeError, IndexError, etree.LxmlError) as error:
         # A house template is not trusted: one python-docx cannot work with fails its
         # targets alone, with a message naming it, never with a traceback.
-        problem = Problem(
-            str(path), 1, 1, "docx-template",
-            f"unusable Word template: filling it failed ({type(error).__name__}: {error})",
-            "start from the shipped templates/reference.docx and change its styles",
-        )
-        raise InvalidInput([problem]) from None
+        raise RenderError(
+            f"the Word file could not be made from {path} ({type(error).__name__}: {error}); "
+            "if it is a house template, start from the shipped templates/reference.docx"
+        ) from None
 
 
 # --------------------------------------------------------------------------- the template
@@ -463,12 +462,12 @@ def _properties(document: Document, doc: MarkdownDocument, edition: dt.date) -> 
     props = document.core_properties
     _clear(props._element)
     when = dt.datetime(edition.year, edition.month, edition.day, tzinfo=dt.UTC)
-    props.title = view.title
-    props.subject = view.subject
-    props.author = view.organisation
-    props.last_modified_by = view.organisation
-    props.keywords = ", ".join(view.keywords)
-    props.language = view.language
+    props.title = _property(view.title)
+    props.subject = _property(view.subject)
+    props.author = _property(view.organisation)
+    props.last_modified_by = _property(view.organisation)
+    props.keywords = _property(", ".join(view.keywords))
+    props.language = _property(view.language)
     props.created = when
     props.modified = when
     props.revision = 1
@@ -478,6 +477,17 @@ def _properties(document: Document, doc: MarkdownDocument, edition: dt.date) -> 
         if lang is None:
             lang = el(defaults, "lang")
         lang.set(w("val"), view.language)
+
+
+def _property(text: str) -> str:
+    """A core property holds at most 255 characters (Word's limit, which python-docx
+    enforces); a longer title or subject is cut at a word, with an ellipsis. The document
+    itself shows the whole text."""
+    flat = " ".join(text.split())
+    if len(flat) <= MAX_PROPERTY:
+        return flat
+    cut = flat[: MAX_PROPERTY - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 # --------------------------------------------------------------------------- the zip

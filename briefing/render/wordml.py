@@ -15,6 +15,7 @@ every page. A construct without a counterpart fails the target rather than vanis
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -78,8 +79,17 @@ def el(parent: Element | None, tag: str, **attrs: object) -> Element:
     return etree.SubElement(parent, w(tag), attrib)
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def text_run(parent: Element, text: str, *, style: str | None = None, **props: bool) -> Element:
     """A run of text; `props` turns on run properties such as b=True, i=True."""
+    bad = _NOT_XML.search(text)
+    if bad:  # the loader refuses these in the fact base; a template could still print one
+        raise RenderError(
+            f"a Word file cannot hold the character U+{ord(bad.group()):04X} "
+            f"(in {text[max(0, bad.start() - 30) : bad.start()]!r}…); take it out of the template"
+        )
     run = el(parent, "r")
     set_run_props(run, style, **props)
     t = el(run, "t")
