@@ -47,6 +47,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 BRIEFING = VENV_BIN / "briefing"
 PYTHON = VENV_BIN / "python"
 LATEST = ROOT / "bench" / "latest.md"
+WITHOUT_DOCX = ("md", "html", "fragment", "pdf")  # the build before Word output (issue 14)
 MIB = 1024 * 1024
 QUIET_CPUS = 0.25  # other processes' load below which the machine counts as quiet
 DISTURBED_CPUS = 0.3  # other processes' load above which a repeatable run is repeated
@@ -446,6 +447,64 @@ def measure_cold_build(bench: Bench) -> None:
             note=f"{built} targets ({len(bench.briefing_ids)} briefings × {len(FORMATS)} "
             f"formats), fresh --out, default --jobs ({os.cpu_count()}), median of {len(procs)}",
         )
+    )
+
+
+def measure_docx_share(bench: Bench) -> None:
+    """1b. Cold full builds with and without the Word files, interleaved: what docx adds."""
+    with_docx, without = [], []
+    formats = [arg for fmt in WITHOUT_DOCX for arg in ("-f", fmt)]
+    for _ in range(bench.reps(5, 3)):  # interleaved, so both see the same load
+        with_docx.append(build(bench, bench.fresh("cold-docx"), "--force"))
+        without.append(build(bench, bench.fresh("cold-no-docx"), "--force", *formats))
+    a, b = summary(with_docx), summary(without)
+    wall, cpu = ratio(a["value"], b["value"]), ratio(a["cpu"], b["cpu"])
+    from briefing.render.docx import render_docx
+    from briefing.render.markdown import render_markdown
+    from briefing.validation import load_valid
+
+    fb, _ = load_valid(bench.facts)
+    docs = [render_markdown(fb, briefing) for briefing in fb.briefings]
+    render_docx(docs[0], edition=fb.settings.as_of)  # imports and the template, once
+    begun = time.process_time()
+    for doc in docs:
+        render_docx(doc, edition=fb.settings.as_of)
+    render_cpu = time.process_time() - begun
+    bench.add(
+        Figure(
+            "docx",
+            "cold full build, all formats",
+            unit="s",
+            **a,
+            note=f"{len(with_docx[-1].built())} targets, median of {len(with_docx)}, "
+            "interleaved with the build below",
+        ),
+        Figure(
+            "docx",
+            "cold full build without docx",
+            unit="s",
+            **b,
+            note=f"{len(without[-1].built())} targets, -f "
+            + " -f ".join(WITHOUT_DOCX)
+            + f", median of {len(without)}",
+        ),
+        Figure(
+            "docx",
+            "cold full build / the same without docx",
+            wall,
+            "x",
+            target="≤ 1.15",
+            passed=at_most(wall, 1.15),
+            note=f"wall time; CPU ratio {cpu:.2f}" if cpu else "wall time",
+        ),
+        Figure(
+            "docx",
+            "`render_docx`, in process, warm, Σ all briefings",
+            render_cpu,
+            "s",
+            cpu=render_cpu,
+            note=f"{len(docs)} briefings; CPU time of the Word renderer alone",
+        ),
     )
 
 
@@ -1021,6 +1080,7 @@ def snapshot(work: Path) -> Path:
 
 STEPS: list[Callable[[Bench], None]] = [
     measure_cold_build,
+    measure_docx_share,
     measure_noop_rebuild,
     measure_edit_rebuild,
     measure_startup,
@@ -1049,7 +1109,20 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help="longest time, in all, to wait for quiet spells (default 600; 0: never wait)",
     )
+    parser.add_argument(
+        "--only",
+        metavar="STEPS",
+        help="comma-separated step names, e.g. measure_cold_build,measure_docx_share; "
+        "prints the table without writing bench/latest.md",
+    )
     args = parser.parse_args(argv)
+    steps = STEPS
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = sorted(set(wanted) - {s.__name__ for s in STEPS})
+        if unknown:
+            parser.error(f"unknown step {', '.join(unknown)}")
+        steps = [s for s in STEPS if s.__name__ in wanted]
     if not PYTHON.exists():
         print("no .venv: run `make build` first", file=sys.stderr)
         return 2
@@ -1068,9 +1141,9 @@ def main(argv: list[str] | None = None) -> int:
     bench.briefing_ids = sorted(p.stem for p in (bench.facts / "briefings").glob("*.yaml"))
     try:
         source = source_digest()
-        for number, step in enumerate(STEPS, start=1):
+        for number, step in enumerate(steps, start=1):
             title = (step.__doc__ or "").splitlines()[0]
-            print(f"[{number}/{len(STEPS)}] {title}", file=sys.stderr)
+            print(f"[{number}/{len(steps)}] {title}", file=sys.stderr)
             if source_digest() != source:
                 source, title = source_digest(), title.split(" ", 1)[0].rstrip(".")
                 bench.source_changes.append(title)
@@ -1083,7 +1156,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     text = report(bench, commit, load_start, time.perf_counter() - started)
-    LATEST.write_text(text, encoding="utf-8")
+    if not args.only:
+        LATEST.write_text(text, encoding="utf-8")
     print(text)
     return 0
 

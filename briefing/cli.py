@@ -375,7 +375,7 @@ def build(
         ),
     ] = 1024,
 ) -> None:
-    """Render briefings to Markdown, HTML, fragment and PDF in the output folder."""
+    """Render briefings to Markdown, HTML, fragment, PDF and Word (docx) in the output folder."""
     from briefing import build as builder
     from briefing.progress import Reporter
 

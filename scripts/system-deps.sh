@@ -2,7 +2,8 @@
 # Install the Debian packages briefing needs, and only those that are missing.
 #
 #   scripts/system-deps.sh runtime   # what `briefing build` needs (WeasyPrint + fonts)
-#   scripts/system-deps.sh test      # runtime + chromium, qpdf, poppler-utils, Java, npm
+#   scripts/system-deps.sh test      # runtime + chromium, qpdf, poppler-utils, LibreOffice,
+#                                    # Java, npm
 #
 # As root: installs what is missing, non-interactively (one `apt-get update`,
 # only when something is missing). Not root: prints the apt-get line to run and
@@ -33,6 +34,7 @@ test_pkgs=(
     chromium     # /usr/bin/chromium, driven by Playwright via executable_path
     qpdf         # qpdf --check
     poppler-utils  # pdftotext, pdffonts, pdftoppm
+    libreoffice-writer-nogui  # soffice --convert-to pdf: lays out every .docx (tests only)
 )
 
 case "$mode" in

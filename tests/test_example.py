@@ -8,10 +8,12 @@ or wording reaches any of its outputs. Every fact and discrepancy shows in some 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from briefing.build import Options, run
 from briefing.build.options import FORMATS
@@ -28,6 +30,13 @@ SHIPPED_WORDS = [
     "Kamikawa", "INDOPACOM", "Indo-Pacific", "deterrence", "Korea", "Seoul", "China", "troops",
     "US Forces", "Security Consultative", "principals' talks", "Shin Won-sik",
 ]  # fmt: skip
+
+
+def docx_text(path: Path) -> str:
+    """Every text a Word file holds: body, footnotes, headers, footers and properties."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [archive.read(n) for n in archive.namelist() if n.endswith(".xml")]
+    return "\n".join(" ".join(etree.fromstring(part).itertext()) for part in parts)
 
 
 def letters_of(text: str) -> str:
@@ -76,7 +85,9 @@ def test_every_example_file_names_an_existing_schema() -> None:
 
 def test_it_builds_in_every_format(example_out: Path, qpdf_check: Callable[[Path], str]) -> None:
     for ident in ("read-ahead", "evacuation", "equipment"):
-        for name in (f"{ident}.md", f"{ident}.html", f"{ident}.fragment.html", f"{ident}.pdf"):
+        names = (f"{ident}.md", f"{ident}.html", f"{ident}.fragment.html", f"{ident}.pdf",
+                 f"{ident}.docx")  # fmt: skip
+        for name in names:
             assert (example_out / name).stat().st_size > 0, name
         qpdf_check(example_out / f"{ident}.pdf")
 
@@ -105,6 +116,7 @@ def test_no_shipped_event_wording_in_any_output(
         if path.suffix in (".md", ".html")
     }
     texts |= {p.name: "\n".join(pdftotext_pages(p)) for p in example_out.glob("*.pdf")}
+    texts |= {p.name: docx_text(p) for p in example_out.glob("*.docx")}
     fb, _ = gather(EXAMPLE / "factbase")
     assert fb is not None
     for briefing in fb.briefings:  # the one-page summary too, whether or not a format yet

@@ -234,6 +234,7 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
         "c2.fragment.html",
         "c2.pdf",
         "c2.pdfa.pdf",
+        "c2.docx",
         "manifest.json",
     } <= set(one)
     assert [name for name in one if one[name] != two[name]] == []

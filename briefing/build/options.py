@@ -33,6 +33,7 @@ class OutputFormat:
     renderer: str  # "module:function", imported only in the worker that renders it
     description: str
     paged: bool = False  # laid out on --paper, one file per --pdf-variant
+    dated: bool = False  # its bytes carry the edition date (document properties)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,13 @@ FORMATS: dict[str, OutputFormat] = {
         ),
         OutputFormat(
             "pdf", "", "briefing.render.pdf:pdf_files", "PDF, one per --pdf-variant", paged=True
+        ),
+        OutputFormat(
+            "docx",
+            ".docx",
+            "briefing.render.docx:docx_file",
+            "Word document from the reference template",
+            dated=True,
         ),
     )
 }

@@ -88,13 +88,15 @@ def build(options: Options, report: Report) -> Result:
     limits = Limits(options.timeout, options.memory_mib)
     with Workers(options.jobs, limits, _Shared(fb, marking, options.templates)) as workers:
         docs = _render_markdown(workers, fb, wanted, options)
-        targets = plan({b: doc.text for b, doc in docs.items()}, options)
+        targets = plan({b: doc.text for b, doc in docs.items()}, options, edition)
         with OutputFolder(options.out, options.wait_lock) as folder:
             writer = _Writer(folder, options, edition, report, result)
             todo = writer.skip_current(targets)
             if todo:
                 folder.ensure_writable()
-            jobs = [_job(target, docs[target.briefing], options) for target in _in_order(todo)]
+            jobs = [
+                _job(target, docs[target.briefing], options, edition) for target in _in_order(todo)
+            ]
             by_key = {target.key: target for target in todo}
             for job, outcome in workers.run(jobs):
                 writer.finish(by_key[job.key], outcome)
@@ -165,13 +167,14 @@ def _in_order(todo: list[Target]) -> list[Target]:
     return sorted(todo, key=lambda t: (not FORMATS[t.fmt].paged, -t.size))
 
 
-def _job(target: Target, doc: MarkdownDocument, options: Options) -> Job:
+def _job(target: Target, doc: MarkdownDocument, options: Options, edition: str) -> Job:
     spec = FORMATS[target.fmt]
     render = RenderJob(
         names=target.names,
         templates=options.templates,
         page_size=PAPERS[options.paper].css_size,
         pdf_standards=tuple(PDF_VARIANTS[v].standard for v in options.pdf_variants),
+        edition=edition,
     )
     args = (spec.renderer, doc, render)
     prepare = (_load_renderer, (spec.renderer,))

@@ -84,15 +84,16 @@ def edition_of(fb: FactBase, options: Options) -> str:
     return dt.date.fromisoformat(options.edition).isoformat()
 
 
-def plan(markdown: dict[str, str], options: Options) -> list[Target]:
+def plan(markdown: dict[str, str], options: Options, edition: str = "") -> list[Target]:
     """Every target asked for, from each briefing's rendered Markdown, with its digest."""
     shared = template_digest(options.templates)
     targets = []
     for briefing_id, text in markdown.items():
         for fmt in options.formats:
-            paged = FORMATS[fmt].paged
+            paged, dated = FORMATS[fmt].paged, FORMATS[fmt].dated
             settings = json.dumps(
                 [fmt, options.paper if paged else "", sorted(options.pdf_variants) if paged else []]
+                + ([edition] if dated else [])
             )
             names = tuple(output_names(briefing_id, fmt, options.pdf_variants))
             targets.append(

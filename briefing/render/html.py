@@ -184,10 +184,16 @@ class HtmlBody:
     headings: tuple[tuple[int, str, str], ...]
 
 
+def body_tokens(doc: MarkdownDocument) -> tuple[list[Token], dict[str, Any]]:
+    """The Markdown body as markdown-it tokens, and the parser's env (notes, headings):
+    what every format made from the Markdown starts from."""
+    env: dict[str, Any] = {"docId": doc.view.id}
+    return PARSER.parse(doc.body, env), env
+
+
 def body_html(doc: MarkdownDocument) -> HtmlBody:
     """Markdown body → HTML, with the heading list for a table of contents."""
-    env: dict[str, Any] = {"docId": doc.view.id}
-    tokens = PARSER.parse(doc.body, env)
+    tokens, env = body_tokens(doc)
     _name_tables(tokens)
     _separate_note_refs(tokens)
     split = next(

@@ -24,6 +24,7 @@ class RenderJob:
     templates: Path | None = None  # searched before the shipped templates
     page_size: str = "A4"  # CSS `@page { size }` for paged formats
     pdf_standards: tuple[str, ...] = ("pdf/ua-1",)  # WeasyPrint's `pdf_variant`, one per name
+    edition: str = ""  # YYYY-MM-DD, for formats whose properties carry a date (never the clock)
 
 
 Renderer = Callable[[MarkdownDocument, RenderJob], tuple[bytes, ...]]
