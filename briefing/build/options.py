@@ -34,6 +34,7 @@ class OutputFormat:
     description: str
     paged: bool = False  # laid out on --paper, one file per --pdf-variant
     dated: bool = False  # its bytes carry the edition date (document properties)
+    with_page: bool = False  # a paged format that also writes `<id><suffix>.html`
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,14 @@ FORMATS: dict[str, OutputFormat] = {
             "pdf", "", "briefing.render.pdf:pdf_files", "PDF, one per --pdf-variant", paged=True
         ),
         OutputFormat(
+            "summary",
+            ".summary",
+            "briefing.render.pdf:summary_files",
+            "one-page summary: <id>.summary.pdf (one per --pdf-variant) and <id>.summary.html",
+            paged=True,
+            with_page=True,
+        ),
+        OutputFormat(
             "docx",
             ".docx",
             "briefing.render.docx:docx_file",
@@ -101,7 +110,10 @@ def output_names(briefing_id: str, fmt: str, variants: Iterable[str] = ()) -> li
     """Stable output paths, relative to the output folder (documented in the README)."""
     spec = FORMATS[fmt]
     if spec.paged:
-        return [f"{briefing_id}{PDF_VARIANTS[v].suffix}" for v in dict.fromkeys(variants)]
+        pages = [
+            f"{briefing_id}{spec.suffix}{PDF_VARIANTS[v].suffix}" for v in dict.fromkeys(variants)
+        ]
+        return pages + ([f"{briefing_id}{spec.suffix}.html"] if spec.with_page else [])
     return [f"{briefing_id}{spec.suffix}"]
 
 

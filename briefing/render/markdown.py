@@ -79,7 +79,11 @@ def render_summary_markdown(
     templates: Path | None = None,
 ) -> MarkdownDocument:
     """The one-page summary's Markdown (`summary.md.j2`, user templates searched first)."""
-    view = document_view(fb, briefing, marking)
+    return summary_markdown(document_view(fb, briefing, marking), templates)
+
+
+def summary_markdown(view: DocumentView, templates: Path | None = None) -> MarkdownDocument:
+    """The one-page summary's Markdown from a briefing's document view."""
     portion = f"{md(view.marking.portion_marks)} " if view.marking.portion_marks else ""
     body = render_template(
         environment(templates),

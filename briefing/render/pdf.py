@@ -284,3 +284,18 @@ def _first_words(page: Any, limit: int = 60) -> str:
             words.append(text.strip())
         stack[:0] = list(getattr(box, "children", []))
     return " ".join(words)[:limit].strip()
+
+
+def summary_files(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
+    """The renderer of the `summary` format: one PDF page per standard, then the page."""
+    from briefing.render.inert import ensure_inert
+    from briefing.render.markdown import summary_markdown
+
+    warm_up()
+    summary = summary_markdown(doc.view, job.templates)
+    html = render_summary_html(summary, templates=job.templates)
+    ensure_inert(html, job.names[-1], fragment=False)
+    pdfs = render_summary_pdf(
+        summary, page_size=job.page_size, templates=job.templates, variants=job.pdf_standards
+    )
+    return (*(pdfs[standard] for standard in job.pdf_standards), html.encode())
