@@ -75,6 +75,7 @@ class FactView:
     fact: Fact
     timing: Timing  # REPORT when any citing source reports the outcome
     citations: tuple[NoteCitation, ...]
+    disputed_in: tuple[str, ...] = ()  # subjects of the discrepancies that name this fact
 
     @property
     def id(self) -> str:
@@ -181,7 +182,8 @@ class _Builder:
     def fact_view(self, fact: Fact) -> FactView:
         timings = {self.index.sources[c.source].timing for c in fact.citations}
         timing = Timing.REPORT if Timing.REPORT in timings else Timing.PREVIEW
-        return FactView(fact, timing, self.citations(fact.citations))
+        disputed_in = tuple(d.subject for d in self.fb.discrepancies if fact.id in d.facts)
+        return FactView(fact, timing, self.citations(fact.citations), disputed_in)
 
     def citations(self, citations: list[Citation]) -> tuple[NoteCitation, ...]:
         return tuple(NoteCitation(self.index.sources[c.source], c.quote) for c in citations)
