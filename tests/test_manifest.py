@@ -13,6 +13,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -200,3 +201,41 @@ def test_a_symlinked_briefings_folder_does_not_hide_edits_from_the_fast_path(
     assert proc.returncode == 0, proc.stderr
     assert "built   c2.md" in proc.stdout, proc.stdout
     assert "Edited " in (out / "c2.md").read_text()
+
+
+def test_a_file_saved_during_a_build_is_not_taken_for_built(tmp_path: Path) -> None:
+    """The build records the inputs as it read them: a save while it runs (the Markdown
+    stage is slowed here) makes the next build render again, never a no-op."""
+    shutil.copytree(MINI, tmp_path / "mini")
+    factbase = tmp_path / "mini" / "factbase"
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    busy = "{% for i in range(150) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    (templates / "topic.md.j2").write_text(
+        (REPO / "templates" / "topic.md.j2")
+        .read_text()
+        .replace("{% block body %}\n", "{% block body %}\n" + busy + "\n")
+    )
+    out = tmp_path / "out"
+    args = ("--facts", factbase, "--out", out, "-f", "md", "--templates", templates)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefing", "build", *map(str, args)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    while not children.read_text().split():  # the workers start once the fact base is read
+        assert time.monotonic() < deadline, "the build never started its workers"
+        time.sleep(0.05)
+    time.sleep(0.3)  # inside the slowed Markdown stage: the fact base was read
+    facts = factbase / "facts.yaml"
+    facts.write_text(facts.read_text().replace("about 54,000", "nearly 54,000"))
+    output, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, output
+    assert "nearly 54,000" not in (out / "c2.md").read_text(), "the save came too early"
+    again = run_build(*args)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "built   c2.md" in again.stdout, again.stdout
+    assert "nearly 54,000" in (out / "c2.md").read_text()

@@ -12,7 +12,7 @@ import hashlib
 import importlib
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -81,6 +81,7 @@ def build(options: Options, report: Report) -> Result:
     """Build what changed; skip the rest."""
     started = time.perf_counter()
     fb, warnings = load_valid(options.factbase, strict=options.strict)
+    inputs = _input_state(fb, options)  # as read: compared again once the build is done
     result = Result(warnings=warnings)
     marking = _marking(options.marking)
     edition = edition_of(fb, options)
@@ -100,7 +101,7 @@ def build(options: Options, report: Report) -> Result:
             by_key = {target.key: target for target in todo}
             for job, outcome in workers.run(jobs):
                 writer.finish(by_key[job.key], outcome)
-            writer.write_manifest(fb, targets)
+            writer.write_manifest(fb, targets, inputs)
     result.seconds = time.perf_counter() - started
     report(
         BuildEvent(
@@ -108,6 +109,15 @@ def build(options: Options, report: Report) -> Result:
         )
     )
     return result
+
+
+def _input_state(fb: FactBase, options: Options) -> InputState:
+    return InputState.record(
+        files=input_files(fb, options),
+        folders=input_folders(fb, options),
+        options=options.fingerprint(),
+        targets=[],
+    )
 
 
 def _marking(text: str | None) -> Marking | None:
@@ -268,17 +278,21 @@ class _Writer:
         self.result.failed[target.key] = detail
         self.report(BuildEvent("failed", target.key, detail))
 
-    def write_manifest(self, fb: FactBase, targets: list[Target]) -> None:
-        """The manifest last. After a failure it keeps the last full success's input state:
-        if these inputs are the same, the outputs kept are the right ones."""
+    def write_manifest(self, fb: FactBase, targets: list[Target], inputs: InputState) -> None:
+        """The manifest last. `inputs` is the state of the inputs as the build read them; it
+        is recorded only when every target succeeded and no input changed meanwhile (a file
+        saved during the build must not pass for built). Otherwise the manifest keeps the
+        last full success's state: if those inputs are back, the outputs kept are right."""
         manifest = self.manifest
         if not self.result.failed:
-            manifest.inputs = InputState.record(
-                files=input_files(fb, self.options),
-                folders=input_folders(fb, self.options),
-                options=self.options.fingerprint(),
-                targets=[t.key for t in targets],
+            now = _input_state(fb, self.options)
+            unchanged = (now.folders, now.listing, now.files) == (
+                inputs.folders,
+                inputs.listing,
+                inputs.files,
             )
+            targets_built = tuple(t.key for t in targets)
+            manifest.inputs = replace(inputs, targets=targets_built) if unchanged else None
         manifest.tool_version = __version__
         manifest.factbase_digest = factbase_digest(fb)
         data = manifest.to_bytes()

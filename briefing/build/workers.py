@@ -23,6 +23,7 @@ the main process writes outputs and holds the output folder's lock.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -168,9 +169,14 @@ def _run(job: Job, seconds: float) -> Outcome:
         return Failed(str(error) or type(error).__name__)
     message = f"{job.work} took longer than {seconds:g} s"
     try:
-        return _run_limited(job, seconds, message)
+        outcome = _run_limited(job, seconds, message)
     except _TimedOut:  # the alarm went off on the way out
-        return Failed(message)
+        outcome = Failed(message)
+    if isinstance(outcome, Failed):
+        # What a job cut short leaves behind (a half-built document, millions of objects in
+        # cycles) is collected now, not inside the next job's time limit.
+        gc.collect()
+    return outcome
 
 
 def _run_limited(job: Job, seconds: float, message: str) -> Outcome:
