@@ -23,7 +23,10 @@ def test_build_writes_every_format_and_a_manifest(mini: Path, tmp_path: Path) ->
     out = tmp_path / "out"
     code, _, err = build("--facts", mini, "--out", out, "--jobs", 1)
     assert code == 0, err
-    names = {"c2.md", "c2.html", "c2.fragment.html", "c2.pdf", "c2.docx"}
+    names = {
+        "c2.md", "c2.html", "c2.fragment.html", "c2.pdf", "c2.summary.pdf", "c2.summary.html",
+        "c2.docx",
+    }  # fmt: skip
     assert names <= {p.name for p in out.iterdir()}
     manifest = json.loads((out / "manifest.json").read_text())
     edition = {f"editions/2024-07-28/{name}" for name in names}

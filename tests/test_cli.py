@@ -98,7 +98,7 @@ def test_every_build_option_reaches_the_options(fake: FakeRun, tmp_path: Path) -
 @pytest.mark.parametrize(
     ("option", "value", "choices"),
     [
-        ("--format", "docx", "'md', 'html', 'fragment', 'pdf'"),
+        ("--format", "epub", "'md', 'html', 'fragment', 'pdf', 'summary', 'docx'"),
         ("--paper", "a5", "'a4', 'letter'"),
         ("--pdf-variant", "x1a", "'ua', 'a3b'"),
         ("--log-format", "xml", "'text', 'json'"),
@@ -214,7 +214,11 @@ def test_list_shows_each_briefing_with_its_outputs(mini: Path, tmp_path: Path) -
     assert lines[0] == "c2: Command and control [c2, context] — 2 facts"
     site = tmp_path / "site"
     assert lines[1].split() == [
-        str(site / name) for name in ("c2.md", "c2.html", "c2.fragment.html", "c2.pdf")
+        str(site / name)
+        for name in (
+            "c2.md", "c2.html", "c2.fragment.html", "c2.pdf", "c2.summary.pdf",
+            "c2.summary.html", "c2.docx",
+        )
     ]
 
 
@@ -227,7 +231,10 @@ def test_list_json(mini: Path) -> None:
     assert row["topics"] == ["c2", "context"]
     assert row["includes"] == []
     assert row["facts"] == 2
-    assert row["outputs"] == ["out/c2.md", "out/c2.html", "out/c2.fragment.html", "out/c2.pdf"]
+    assert row["outputs"] == [
+        "out/c2.md", "out/c2.html", "out/c2.fragment.html", "out/c2.pdf", "out/c2.summary.pdf",
+        "out/c2.summary.html", "out/c2.docx",
+    ]  # fmt: skip
 
 
 def test_list_refuses_an_invalid_fact_base(mini: Path) -> None:

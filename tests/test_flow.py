@@ -117,7 +117,7 @@ def test_a_new_analyst_from_nothing_to_a_rebuilt_briefing(tmp_path: Path) -> Non
     assert commands == ["source add", "source text", "quote river", "validate", "build"]
     text = first.read_text(encoding="utf-8")
     assert "The river authority said 300 residents were moved in four hours." in text
-    assert "5 built, 0 skipped" in built.stdout + built.stderr  # the one briefing, 5 formats
+    assert "6 built, 0 skipped" in built.stdout + built.stderr  # the one briefing, 6 formats
     print(
         f"\nflow: set-up and first article {setup_seconds:.1f} s; a new article to a rebuilt "
         f"briefing: {len(commands)} commands, {article_seconds:.1f} s ("

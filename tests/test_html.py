@@ -123,7 +123,9 @@ def test_every_shipped_briefing_has_a_page_and_a_fragment(
     shipped_out: Path, shipped_ids: list[str]
 ) -> None:
     assert sorted(p.name for p in shipped_out.glob("*.html")) == sorted(
-        [f"{b}.html" for b in shipped_ids] + [f"{b}.fragment.html" for b in shipped_ids]
+        [f"{b}.html" for b in shipped_ids]
+        + [f"{b}.fragment.html" for b in shipped_ids]
+        + [f"{b}.summary.html" for b in shipped_ids]
     )
 
 
