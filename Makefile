@@ -16,8 +16,8 @@ PIP    := $(BIN)/python -m pip
 # nothing outside the lock can slip in. pip itself is pinned here.
 PIP_VERSION := 26.3
 UV_VERSION  := 0.13.8
-LOCK_RUNTIME := requirements/runtime.txt
-LOCK_TEST    := requirements/test.txt
+LOCK_RUNTIME := requirements/requirements-runtime.txt
+LOCK_TEST    := requirements/requirements-test.txt
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 

@@ -30,7 +30,7 @@ def locked(name: str) -> dict[str, str]:
 
 
 def test_every_pin_carries_hashes() -> None:
-    for name in ("runtime.txt", "test.txt"):
+    for name in ("requirements-runtime.txt", "requirements-test.txt"):
         text = (LOCKS / name).read_text()
         hashed = r"^[A-Za-z0-9._-]+==\S+ \\\n(?:\s+--hash=sha256:[0-9a-f]{64}.*\n)+"
         pins = re.findall(hashed, text, re.M)
@@ -38,7 +38,7 @@ def test_every_pin_carries_hashes() -> None:
 
 
 def test_runtime_lock_is_the_test_lock_minus_test_tools() -> None:
-    runtime, test = locked("runtime.txt"), locked("test.txt")
+    runtime, test = locked("requirements-runtime.txt"), locked("requirements-test.txt")
     assert {name: test.get(name) for name in runtime} == runtime
     assert {"pytest", "ruff", "mypy", "playwright"} <= set(test) - set(runtime)
 
@@ -46,7 +46,7 @@ def test_runtime_lock_is_the_test_lock_minus_test_tools() -> None:
 def test_the_lock_satisfies_pyproject() -> None:
     """A range changed in pyproject.toml without `make lock` fails here, not on a user's machine."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    lock = locked("test.txt")
+    lock = locked("requirements-test.txt")
     wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
     for line in wanted:
         requirement = Requirement(line)
@@ -63,7 +63,7 @@ def test_the_lock_satisfies_pyproject() -> None:
 def test_installed_packages_are_exactly_the_locked_ones() -> None:
     if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
         pytest.skip(f"not the project's .venv: {sys.prefix}")
-    lock = locked("test.txt")
+    lock = locked("requirements-test.txt")
     installed = {
         canonicalize_name(dist.metadata["Name"]): dist.version for dist in metadata.distributions()
     }
