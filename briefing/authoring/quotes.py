@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
 
+from briefing.authoring.sentences import registered_source
 from briefing.checks import quote_spans
-from briefing.errors import UsageError
 from briefing.model import FactBase
 from briefing.text import Sentence, line_of, normalise, normalise_quote, sentences
 
@@ -84,13 +84,7 @@ def _score(sentence: Sentence, query: str, content: list[str]) -> _Scored:
 
 def quote_in(fb: FactBase, source_id: str, words: str) -> list[QuoteMatch] | NoMatch:
     """The best passages of a registered source for `words`; lines it excludes come last."""
-    source = next((s for s in fb.sources if s.id == source_id), None)
-    if source is None:
-        known = ", ".join(s.id for s in fb.sources) or "none yet"
-        raise UsageError(f"unknown source {source_id!r}; registered: {known}")
-    text = fb.source_text(source_id)
-    if text is None:
-        raise UsageError(f"source file {source.file} not found in {fb.settings.seeds}")
+    source, text = registered_source(fb, source_id)
     excluded = {n for ex in source.exclude for n in ex.span}
     return find_quote(text, words, excluded=excluded)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from briefing.checks import Provenance, citation_sites
 from briefing.errors import UsageError
-from briefing.model import FactBase
+from briefing.model import FactBase, Source
 from briefing.text import sentences
 
 
@@ -44,8 +44,8 @@ class SentenceRow:
         }
 
 
-def source_sentences(fb: FactBase, source_id: str) -> list[SentenceRow]:
-    """Every sentence of one registered source, in order, with its citations or exclusion."""
+def registered_source(fb: FactBase, source_id: str) -> tuple[Source, str]:
+    """A registered source and its text; an unknown id or a missing file is a usage error."""
     source = next((s for s in fb.sources if s.id == source_id), None)
     if source is None:
         known = ", ".join(s.id for s in fb.sources) or "none yet"
@@ -53,6 +53,12 @@ def source_sentences(fb: FactBase, source_id: str) -> list[SentenceRow]:
     text = fb.source_text(source_id)
     if text is None:
         raise UsageError(f"source file {source.file} not found in {fb.settings.seeds}")
+    return source, text
+
+
+def source_sentences(fb: FactBase, source_id: str) -> list[SentenceRow]:
+    """Every sentence of one registered source, in order, with its citations or exclusion."""
+    source, text = registered_source(fb, source_id)
     provenance = Provenance(fb)
     spans: list[tuple[int, int, str]] = []  # start, end, who cites
     for site in citation_sites(fb):
