@@ -192,7 +192,8 @@ def schema(
     kind: Annotated[
         str,
         typer.Argument(
-            help="File kind: settings, sources, entities, facts, discrepancies or briefing."
+            help="File kind: settings, sources, entities, facts, discrepancies or briefing; "
+            "or briefing-output, the JSON a build writes as out/<id>.json."
         ),
     ] = "facts",
     write: Annotated[
@@ -203,16 +204,18 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of a fact-base file, for editors (yaml-language-server)."""
-    from briefing.schema import KINDS, file_name, schema_text
+    from briefing.schema import ALL_KINDS, file_name, schema_text
 
     if write is not None:
         write.mkdir(parents=True, exist_ok=True)
-        for each in KINDS:
+        for each in ALL_KINDS:
             (write / file_name(each)).write_text(schema_text(each), encoding="utf-8")
-        typer.echo(f"wrote {len(KINDS)} schemas to {write}", err=True)
+        typer.echo(f"wrote {len(ALL_KINDS)} schemas to {write}", err=True)
         return
-    if kind not in KINDS:
-        typer.echo(f"briefing: unknown kind {kind!r}; choose from {', '.join(KINDS)}", err=True)
+    if kind not in ALL_KINDS:
+        typer.echo(
+            f"briefing: unknown kind {kind!r}; choose from {', '.join(ALL_KINDS)}", err=True
+        )
         raise typer.Exit(2)
     typer.echo(schema_text(kind), nl=False)
 

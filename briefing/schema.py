@@ -1,4 +1,5 @@
-"""JSON Schemas generated from the model, one per kind of fact-base file, for editors."""
+"""JSON Schemas generated from the models: one per kind of fact-base file, for editors, and
+one per kind of output a build writes as data (`briefing-output`: `out/<id>.json`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,17 @@ from typing import Any
 from briefing.model import ROOT_MODELS
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
-KINDS = tuple(ROOT_MODELS)
+KINDS = tuple(ROOT_MODELS)  # the fact-base files (`briefing init` writes these)
+OUTPUT_KINDS = ("briefing-output",)  # what a build writes as data
+ALL_KINDS = KINDS + OUTPUT_KINDS
 
 
 def schema_for(kind: str) -> dict[str, Any]:
-    """The JSON Schema of one file kind (settings, sources, entities, facts, ...)."""
+    """The JSON Schema of one file kind (settings, sources, ..., briefing-output)."""
+    if kind == "briefing-output":
+        from briefing.render.document_json import output_schema
+
+        return output_schema()
     schema = ROOT_MODELS[kind].model_json_schema()
     return {"$schema": SCHEMA_URL, **schema}
 

@@ -89,6 +89,13 @@ FORMATS: dict[str, OutputFormat] = {
             "Word document from the reference template",
             dated=True,
         ),
+        OutputFormat(
+            "json",
+            ".json",
+            "briefing.render.document_json:json_file",
+            "the document view as JSON (schema: briefing schema briefing-output)",
+            dated=True,
+        ),
     )
 }
 PDF_VARIANTS: dict[str, PdfVariant] = {
