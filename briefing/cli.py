@@ -213,9 +213,7 @@ def schema(
         typer.echo(f"wrote {len(ALL_KINDS)} schemas to {write}", err=True)
         return
     if kind not in ALL_KINDS:
-        typer.echo(
-            f"briefing: unknown kind {kind!r}; choose from {', '.join(ALL_KINDS)}", err=True
-        )
+        typer.echo(f"briefing: unknown kind {kind!r}; choose from {', '.join(ALL_KINDS)}", err=True)
         raise typer.Exit(2)
     typer.echo(schema_text(kind), nl=False)
 

@@ -27,6 +27,7 @@ from briefing.model import (
     BRIEFINGS_DIR,
     FILES,
     ID_PATTERN,
+    RESERVED_BRIEFING_IDS,
     ROOT_MODELS,
     TEMPLATE_PATTERN,
     Briefing,
@@ -631,6 +632,20 @@ def load_factbase(root: Path, *, partial: bool = False) -> tuple[FactBase | None
                         f"rename the file to {value.id}.yaml or change the id",
                     )
                 )
+            elif value.id in RESERVED_BRIEFING_IDS:
+                broken.add(f"briefing:{path.stem}")
+                line, column = smap.value(("id",))
+                problems.append(
+                    Problem(
+                        smap.file,
+                        line,
+                        column,
+                        "briefing-id-reserved",
+                        f"id {value.id!r} is reserved: the build writes "
+                        f"{RESERVED_BRIEFING_IDS[value.id]}",
+                        "choose another id and rename the file to match",
+                    )
+                )
             elif value is not None:
                 maps[f"briefing:{value.id}"] = smap
                 briefings.append(value)
@@ -821,4 +836,3 @@ def _read_regular(path: Path, cap: int, *, follow: bool = False) -> bytes:
     if size > cap:
         raise _TooLarge(size)
     return b"".join(chunks)
-

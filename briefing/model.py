@@ -28,6 +28,11 @@ from pydantic_core import PydanticCustomError
 from briefing.locate import SourceMap
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+# Briefing ids whose output names a build writes for the whole fact base.
+RESERVED_BRIEFING_IDS = {
+    "index": "out/index.html, the catalogue of every briefing",
+    "manifest": "out/manifest.json, the build's record",
+}
 Id = Annotated[
     str,
     StringConstraints(pattern=ID_PATTERN),

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +136,23 @@ def split_marking(text: str | None) -> tuple[str | None, str | None]:
     return classification, tlp
 
 
+def site_url(text: str) -> str:
+    """`--site-url`: an http(s) URL of the folder out/ is served from, ending in `/`."""
+    parts = urllib.parse.urlsplit(text.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() or c in "\"'<>\\" for c in text.strip())
+    ):
+        raise UsageError(
+            f"--site-url {text!r} is not the http(s) address of a folder; "
+            "use e.g. --site-url https://intranet.example/briefings/"
+        )
+    return urllib.parse.urlunsplit(parts).rstrip("/") + "/"
+
+
 def default_jobs() -> int:
     """One worker per CPU this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -168,8 +186,11 @@ class Options:
     wait_lock: float = 0.0  # seconds to wait for another build's lock
     timeout: float = 300.0  # seconds one target's templates and layout may take
     memory_mib: int = 1024  # address space one worker may use
+    site_url: str | None = None  # where out/ is served, for absolute links in feed and fragment
 
     def __post_init__(self) -> None:
+        if self.site_url is not None:
+            object.__setattr__(self, "site_url", site_url(self.site_url))
         object.__setattr__(self, "formats", _known("format", self.formats, FORMATS))
         object.__setattr__(
             self, "pdf_variants", _known("PDF variant", self.pdf_variants, PDF_VARIANTS)
@@ -200,6 +221,7 @@ class Options:
             "pdf_variants": sorted(set(self.pdf_variants)),
             "edition": self.edition,
             "strict": self.strict,
+            "site_url": self.site_url,
         }
         text = json.dumps(canonical, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()

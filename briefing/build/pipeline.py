@@ -31,6 +31,7 @@ from briefing.build.plan import (
     wanted_briefings,
 )
 from briefing.build.report import BuildEvent, Report, Result
+from briefing.build.site import render_site, site_targets, site_view
 from briefing.build.workers import Done, Failed, Job, Limits, Workers, shared
 from briefing.errors import BriefingError, InvalidInput, Problem, UsageError
 from briefing.model import FactBase, Marking
@@ -92,12 +93,16 @@ def build(options: Options, report: Report) -> Result:
         targets = plan({b: doc.text for b, doc in docs.items()}, options, edition)
         with OutputFolder(options.out, options.wait_lock) as folder:
             writer = _Writer(folder, options, edition, report, result)
+            site = _site_outputs(fb, options, edition, writer.manifest)
+            targets += [target for target, _ in site]
             todo = writer.skip_current(targets)
             if todo:
                 folder.ensure_writable()
             jobs = [
-                _job(target, docs[target.briefing], options, edition) for target in _in_order(todo)
+                _job(target, docs[target.briefing], options, edition)
+                for target in _in_order([t for t in todo if not t.site])
             ]
+            jobs += [job for target, job in site if target in todo]
             by_key = {target.key: target for target in todo}
             for job, outcome in workers.run(jobs):
                 writer.finish(by_key[job.key], outcome)
@@ -109,6 +114,18 @@ def build(options: Options, report: Report) -> Result:
         )
     )
     return result
+
+
+def _site_outputs(
+    fb: FactBase, options: Options, edition: str, manifest: Manifest
+) -> list[tuple[Target, Job]]:
+    """The site-level outputs (catalogue, feed; `build/site.py`), each with its render job:
+    the one place a build adds what describes the whole fact base rather than a briefing."""
+    site = site_view(fb, options, edition, manifest)
+    return [
+        (target, Job(target.key, render_site, (target.fmt, site, options.templates)))
+        for target in site_targets(site, options)
+    ]
 
 
 def _input_state(fb: FactBase, options: Options) -> InputState:
@@ -270,7 +287,7 @@ class _Writer:
             sha256=hashlib.sha256(data).hexdigest(),
             size=len(data),
         )
-        for path in (name, edition_name(self.edition, name)):
+        for path in (name,) if target.site else (name, edition_name(self.edition, name)):
             self.folder.write(path, data)
             self.manifest.outputs[path] = record
 

@@ -34,13 +34,16 @@ class Target:
     names: tuple[str, ...]  # stable names; each is also copied into the edition folder
     digest: str
     size: int  # of its Markdown: the longest layouts start first
+    site: bool = False  # a site-level output (`build/site.py`): no briefing, no edition copy
 
     @property
     def key(self) -> str:
-        return f"{self.briefing}.{self.fmt}"
+        return self.names[0] if self.site else f"{self.briefing}.{self.fmt}"
 
     def all_names(self, edition: str) -> list[str]:
         """The stable names and their copies in the edition folder."""
+        if self.site:
+            return list(self.names)
         return [*self.names, *(edition_name(edition, n) for n in self.names)]
 
 

@@ -331,9 +331,7 @@ def briefing_output(view: DocumentView, edition_date: str) -> BriefingOutput:
         edition=EditionOut(number=view.edition, date=edition_date or view.as_of_iso),
         marking=_marking(view.marking),
         keywords=list(view.keywords),
-        bluf=[SourcedTextOut(text=b.text, facts=list(b.facts)) for b in main.bluf]
-        if main
-        else [],
+        bluf=[SourcedTextOut(text=b.text, facts=list(b.facts)) for b in main.bluf] if main else [],
         key_judgments=[_judgment(j) for j in view.main.judgments],
         sections=sections,
         discrepancies=discrepancies,

@@ -64,6 +64,9 @@ ELEMENT_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 FREE_ATTRIBUTE_PREFIXES = ("aria-", "data-")
 SAFE_LINK = re.compile(r"^(#|https?://|mailto:)", re.IGNORECASE)
+# A relative reference with a path and no scheme (`c2.html`, `editions/2024-07-29/c2.pdf`):
+# allowed only where asked for (the catalogue, whose files lie beside it).
+RELATIVE_LINK = re.compile(r"^(?![a-z][a-z0-9+.\-]*:)(?!/)(?!\\)[^\\]+$", re.IGNORECASE)
 # A browser strips leading and trailing C0 controls and spaces from a URL, and removes tabs
 # and line breaks anywhere in it (`java\tscript:` is `javascript:`).
 _URL_STRIPPED = "".join(chr(c) for c in range(0x21))
@@ -142,7 +145,7 @@ def _local(name: str) -> str:
     return name.removeprefix(HTML_NAMESPACE)
 
 
-def _attribute_problem(tag: str, name: str, value: str) -> str | None:
+def _attribute_problem(tag: str, name: str, value: str, relative: bool = False) -> str | None:
     if name.startswith("on"):
         return f"{name} handler on <{tag}>"
     if name == "http-equiv":
@@ -152,7 +155,7 @@ def _attribute_problem(tag: str, name: str, value: str) -> str | None:
         return f"{name} attribute on <{tag}>"
     if name == "href":
         url = _URL_REMOVED.sub("", value.strip(_URL_STRIPPED))
-        if not SAFE_LINK.match(url):
+        if not (SAFE_LINK.match(url) or (relative and RELATIVE_LINK.match(url))):
             return f"link to {value[:40]!r}"
     if name == "style":
         fetched = css_fetches(value)
@@ -161,7 +164,7 @@ def _attribute_problem(tag: str, name: str, value: str) -> str | None:
     return None
 
 
-def problems_in(root: Element) -> list[str]:
+def problems_in(root: Element, relative_links: bool = False) -> list[str]:
     """What a parsed page or fragment would run or fetch, in words."""
     found: list[str] = []
     for element in _elements(root):
@@ -173,7 +176,7 @@ def problems_in(root: Element) -> list[str]:
             found.append(f"<{tag}> element")
             continue
         for name, value in element.attrib.items():
-            problem = _attribute_problem(tag, _local(name), value)
+            problem = _attribute_problem(tag, _local(name), value, relative_links)
             if problem:
                 found.append(problem)
         if tag == "style":
@@ -183,13 +186,16 @@ def problems_in(root: Element) -> list[str]:
     return found
 
 
-def ensure_inert(html: str, what: str, *, fragment: bool | None = None) -> None:
+def ensure_inert(
+    html: str, what: str, *, fragment: bool | None = None, relative_links: bool = False
+) -> None:
     """Raise RenderError naming what a page or fragment would run or fetch.
 
     A fragment (`fragment`, or by default an output named `*.fragment.html`) is parsed as it
     will be embedded, inside a `<div>` of the host page, and must close all it opens: an
     element, comment, attribute or raw-text element left open would swallow the host page's
-    own markup after it.
+    own markup after it. `relative_links` also lets links be relative paths (no scheme, not
+    starting with `/`), for pages whose links name files beside them.
     """
     if fragment is None:
         fragment = what.endswith(".fragment.html")
@@ -208,7 +214,7 @@ def ensure_inert(html: str, what: str, *, fragment: bool | None = None) -> None:
             )
     else:
         root = parser.parse(html, scripting=True)
-    problems += problems_in(root)
+    problems += problems_in(root, relative_links)
     if problems:
         found = "; ".join(dict.fromkeys(problems))
         raise RenderError(
