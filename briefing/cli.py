@@ -375,8 +375,17 @@ def build(
             "starts with before its target fails, e.g. --memory 2048.",
         ),
     ] = 1024,
+    site_url: Annotated[
+        str | None,
+        typer.Option(
+            "--site-url",
+            help="Where the output folder is served, e.g. https://intranet.example/briefings/: "
+            "the feed and the catalogue fragment then link absolutely (else relatively).",
+        ),
+    ] = None,
 ) -> None:
-    """Render briefings to Markdown, HTML, fragment, PDF and Word (docx) in the output folder."""
+    """Render briefings to Markdown, HTML, fragment, PDF, Word (docx) and JSON in the output
+    folder, with the catalogue (index.html) and the Atom feed (feed.xml) of every briefing."""
     from briefing import build as builder
     from briefing.progress import Reporter
 
@@ -397,6 +406,7 @@ def build(
             wait_lock=wait_lock,
             timeout=timeout,
             memory_mib=memory,
+            site_url=site_url,
         )
         with Reporter("json" if log_format == "json" else "text", verbosity(quiet, verbose)) as r:
             result = builder.run(options, r)

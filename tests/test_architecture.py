@@ -134,12 +134,12 @@ def test_a_new_output_format_is_one_table_entry_and_its_renderer(
     out = tmp_path / "out"
     options = build.Options(factbase=mini, out=out, formats=("md", "txt"))
     result = build.run(options)
-    assert sorted(result.built) == ["c2.md", "c2.txt"], result.failed
+    assert sorted(result.built) == ["c2.md", "c2.txt", "feed.xml", "index.html"], result.failed
     text = (out / "c2.txt").read_text(encoding="utf-8")
     assert "Command and control" in text and "#" not in text
     assert (out / "editions" / "2024-07-28" / "c2.txt").read_text(encoding="utf-8") == text
     assert "c2.txt" in (out / "manifest.json").read_text(encoding="utf-8")
-    assert build.run(options).skipped == ["c2.md", "c2.txt"]
+    assert build.run(options).skipped == ["c2.md", "c2.txt", "index.html", "feed.xml"]
 
     from typer.testing import CliRunner
 

@@ -25,12 +25,13 @@ def test_build_writes_every_format_and_a_manifest(mini: Path, tmp_path: Path) ->
     assert code == 0, err
     names = {
         "c2.md", "c2.html", "c2.fragment.html", "c2.pdf", "c2.summary.pdf", "c2.summary.html",
-        "c2.docx",
+        "c2.docx", "c2.json",
     }  # fmt: skip
-    assert names <= {p.name for p in out.iterdir()}
+    site = {"index.html", "index.fragment.html", "feed.xml"}  # the whole fact base's, undated
+    assert names | site <= {p.name for p in out.iterdir()}
     manifest = json.loads((out / "manifest.json").read_text())
     edition = {f"editions/2024-07-28/{name}" for name in names}
-    assert set(manifest["outputs"]) == names | edition
+    assert set(manifest["outputs"]) == names | edition | site
     for name, entry in manifest["outputs"].items():
         data = (out / name).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
@@ -45,7 +46,7 @@ def test_second_build_skips_everything(mini: Path, tmp_path: Path) -> None:
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     code, stdout, _ = build("--facts", mini, "--out", out, "--format", "md", "--format", "html")
     assert code == 0
-    assert "0 built, 2 skipped" in stdout
+    assert "0 built, 4 skipped" in stdout  # md, html, the catalogue, the feed
     assert "built " not in stdout
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
 
@@ -89,7 +90,7 @@ def test_force_rebuilds(mini: Path, tmp_path: Path) -> None:
     build("--facts", mini, "--out", out, "-f", "md")
     code, stdout, _ = build("--facts", mini, "--out", out, "-f", "md", "--force")
     assert code == 0
-    assert "1 built, 0 skipped" in stdout
+    assert "3 built, 0 skipped" in stdout  # c2.md, the catalogue and the feed
 
 
 def test_invalid_fact_base_exits_1_and_writes_nothing(mini: Path, tmp_path: Path) -> None:

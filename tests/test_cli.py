@@ -98,7 +98,7 @@ def test_every_build_option_reaches_the_options(fake: FakeRun, tmp_path: Path) -
 @pytest.mark.parametrize(
     ("option", "value", "choices"),
     [
-        ("--format", "epub", "'md', 'html', 'fragment', 'pdf', 'summary', 'docx'"),
+        ("--format", "epub", "'md', 'html', 'fragment', 'pdf', 'summary', 'docx', 'json'"),
         ("--paper", "a5", "'a4', 'letter'"),
         ("--pdf-variant", "x1a", "'ua', 'a3b'"),
         ("--log-format", "xml", "'text', 'json'"),
@@ -217,7 +217,7 @@ def test_list_shows_each_briefing_with_its_outputs(mini: Path, tmp_path: Path) -
         str(site / name)
         for name in (
             "c2.md", "c2.html", "c2.fragment.html", "c2.pdf", "c2.summary.pdf",
-            "c2.summary.html", "c2.docx",
+            "c2.summary.html", "c2.docx", "c2.json",
         )
     ]
 
@@ -233,7 +233,7 @@ def test_list_json(mini: Path) -> None:
     assert row["facts"] == 2
     assert row["outputs"] == [
         "out/c2.md", "out/c2.html", "out/c2.fragment.html", "out/c2.pdf", "out/c2.summary.pdf",
-        "out/c2.summary.html", "out/c2.docx",
+        "out/c2.summary.html", "out/c2.docx", "out/c2.json",
     ]  # fmt: skip
 
 

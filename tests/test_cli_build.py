@@ -47,10 +47,10 @@ def test_json_log_is_one_parsable_object_per_event(mini: Path, tmp_path: Path) -
     )
     assert run.returncode == 0, run.stderr
     events = [json.loads(line) for line in run.stdout.splitlines()]
-    assert [e["event"] for e in events] == ["start", "built", "built", "finish"]
-    assert events[0]["total"] == 2
-    assert {e["target"] for e in events[1:3]} == {"c2.md", "c2.html"}
-    assert events[-1]["detail"] == "2 built, 0 skipped, 0 failed"
+    assert [e["event"] for e in events] == ["start", *["built"] * 4, "finish"]
+    assert events[0]["total"] == 4
+    assert {e["target"] for e in events[1:5]} == {"c2.md", "c2.html", "index.html", "feed.xml"}
+    assert events[-1]["detail"] == "4 built, 0 skipped, 0 failed"
     again = briefing(
         "-m",
         "briefing",
@@ -68,8 +68,7 @@ def test_json_log_is_one_parsable_object_per_event(mini: Path, tmp_path: Path) -
     )
     assert [json.loads(line)["event"] for line in again.stdout.splitlines()] == [
         "start",
-        "skipped",
-        "skipped",
+        *["skipped"] * 4,  # c2.md, c2.html, the catalogue, the feed
         "finish",
     ]
 

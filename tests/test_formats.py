@@ -235,6 +235,10 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
         "c2.pdf",
         "c2.pdfa.pdf",
         "c2.docx",
+        "c2.json",
+        "index.html",
+        "index.fragment.html",
+        "feed.xml",
         "manifest.json",
     } <= set(one)
     assert [name for name in one if one[name] != two[name]] == []

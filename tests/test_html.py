@@ -126,6 +126,7 @@ def test_every_shipped_briefing_has_a_page_and_a_fragment(
         [f"{b}.html" for b in shipped_ids]
         + [f"{b}.fragment.html" for b in shipped_ids]
         + [f"{b}.summary.html" for b in shipped_ids]
+        + ["index.html", "index.fragment.html"]  # the catalogue (tests/test_catalogue.py)
     )
 
 

@@ -58,10 +58,10 @@ def json_verbose(site: tuple[Path, Path], tmp_path_factory: pytest.TempPathFacto
 
 def test_json_counts_the_warnings_of_each_target(json_verbose: list[dict]) -> None:
     built = {e["target"]: e["warnings"] for e in json_verbose if e["event"] == "built"}
-    assert built == {"c2.pdf": 1, "c3.pdf": 0}
+    assert built == {"c2.pdf": 1, "c3.pdf": 0, "index.html": 0, "feed.xml": 0}
     (finish,) = [e for e in json_verbose if e["event"] == "finish"]
     assert finish["warnings"] == 1
-    assert finish["detail"] == "2 built, 0 skipped, 0 failed, 1 warning"
+    assert finish["detail"] == "4 built, 0 skipped, 0 failed, 1 warning"
 
 
 def test_json_verbose_shows_each_warning_with_its_target(json_verbose: list[dict]) -> None:
@@ -74,7 +74,7 @@ def test_text_counts_warnings_and_shows_them_only_with_verbose(
 ) -> None:
     plain = build(site, tmp_path / "plain")
     assert plain.returncode == 0, plain.stderr
-    assert "2 built, 0 skipped, 0 failed, 1 warning in " in plain.stdout
+    assert "4 built, 0 skipped, 0 failed, 1 warning in " in plain.stdout
     assert IGNORED not in plain.stdout + plain.stderr
     verbose = build(site, tmp_path / "verbose", "--verbose")
     assert f"warning c2.pdf: {IGNORED}" in verbose.stdout.splitlines()

@@ -64,6 +64,7 @@ def assert_manifest_matches(out: Path) -> None:
     """The manifest names exactly the outputs on disk, each with its digest and size."""
     outputs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     on_disk = {str(p.relative_to(out)) for p in out.rglob("c2.*")}
+    on_disk |= {n for n in ("index.html", "index.fragment.html", "feed.xml") if (out / n).exists()}
     assert set(outputs) == on_disk
     for name, entry in outputs.items():
         data = (out / name).read_bytes()
@@ -114,7 +115,7 @@ def test_a_hand_edited_manifest_means_a_rebuild_never_a_traceback(
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("c2.")} == good
     assert_manifest_matches(out)
     again = run_build("--facts", factbase, "--out", out, "-f", "md", "-f", "html")
-    assert "0 built, 2 skipped" in again.stdout  # and the next build is a no-op again
+    assert "0 built, 4 skipped" in again.stdout  # and the next build is a no-op again
 
 
 def test_a_fifo_for_a_manifest_neither_hangs_nor_stays(site: tuple[Path, Path]) -> None:
@@ -162,7 +163,7 @@ def test_inputs_naming_a_fifo_or_a_device_neither_hang_nor_exhaust_the_fast_path
             "--facts", factbase, "--out", out, "-f", "md", "-f", "html", preexec_fn=cap
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "0 built, 2 skipped" in proc.stdout  # the full path found the outputs current
+        assert "0 built, 4 skipped" in proc.stdout  # the full path found the outputs current
     finally:
         if special != "/dev/zero":
             path.unlink()
@@ -194,7 +195,7 @@ def test_a_symlinked_briefings_folder_does_not_hide_edits_from_the_fast_path(
     (factbase / "briefings").symlink_to(shared, target_is_directory=True)
     out = tmp_path / "out"
     assert run_build("--facts", factbase, "--out", out, "-f", "md").returncode == 0
-    assert "0 built, 1 skipped" in run_build("--facts", factbase, "--out", out, "-f", "md").stdout
+    assert "0 built, 3 skipped" in run_build("--facts", factbase, "--out", out, "-f", "md").stdout
     c2 = shared / "c2.yaml"
     c2.write_text(c2.read_text().replace("title: ", "title: Edited ", 1))
     proc = run_build("--facts", factbase, "--out", out, "-f", "md")

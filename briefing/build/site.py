@@ -45,6 +45,7 @@ SITE_OUTPUTS: dict[str, tuple[tuple[str, ...], str]] = {
     INDEX: (("index.html", "index.fragment.html"), "briefing.render.catalogue:index_files"),
     FEED: (("feed.xml",), "briefing.render.feed:feed_files"),
 }
+TEMPLATED = {INDEX}  # rendered through templates (the user's first); the feed is not
 _EDITION_FILE = re.compile(r"^editions/(\d{4}-\d{2}-\d{2})/(.+)$")
 # What a file is, by how its name ends (longest first): its link text and media type.
 _KINDS = (
@@ -189,9 +190,16 @@ def site_view(fb: FactBase, options: Options, edition: str, manifest: Manifest) 
 def site_targets(site: SiteView, options: Options) -> list[Target]:
     """One target per site output, its digest over everything it shows."""
     shown = json.dumps(dataclasses.asdict(site), sort_keys=True, ensure_ascii=False)
-    shared = template_digest(options.templates)
+    templates = template_digest(options.templates)
     return [
-        Target("", kind, names, digest(__version__, shared, kind, shown), 0, site=True)
+        Target(
+            "",
+            kind,
+            names,
+            digest(__version__, templates if kind in TEMPLATED else "", kind, shown),
+            0,
+            site=True,
+        )
         for kind, (names, _) in SITE_OUTPUTS.items()
     ]
 

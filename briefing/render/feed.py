@@ -19,7 +19,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from briefing.render.catalogue import CatalogueEntry, EditionEntry, SiteView, absolute
+from briefing.render.catalogue import CatalogueEntry, EditionEntry, Link, SiteView, absolute
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_NAMESPACE = uuid.UUID("5b0d5c8e-6c1f-5d2a-9a57-3f5d0c6f0b11")  # this tool's, fixed
@@ -58,22 +58,32 @@ def summary_text(edition: EditionEntry) -> str:
     return SUMMARY_SEPARATOR.join(p for p in (edition.summary, edition.headline) if p)
 
 
+def _alternates(entry: CatalogueEntry, edition: EditionEntry) -> list[Link]:
+    """The page and the PDF of the edition, one alternate per media type. An entry without
+    content needs at least one alternate link (RFC 4287 §4.1.1.1): when neither was built,
+    the first file of the edition, or else the catalogue."""
+    primary = (f"{entry.id}.html", f"{entry.id}.pdf")
+    found = [link for link in edition.permanent if link.href.rsplit("/", 1)[-1] in primary]
+    if found:
+        return found
+    return list(edition.permanent[:1]) or [Link("index.html", "Catalogue", "text/html")]
+
+
 def _entry(feed: ET.Element, site: SiteView, entry: CatalogueEntry, edition: EditionEntry) -> None:
     element = _sub(feed, "entry")
     _sub(element, "id", entry_id(site.organisation, entry.id, edition.date_iso))
     _sub(element, "title", f"{edition.title} — edition {edition.number}, {edition.date}")
     _sub(element, "updated", _timestamp(edition.date_iso))
     _sub(element, "published", _timestamp(edition.date_iso))
-    for link in edition.permanent:  # the page and the PDF: one alternate per media type
-        if link.href.rsplit("/", 1)[-1] in (f"{entry.id}.html", f"{entry.id}.pdf"):
-            _sub(
-                element,
-                "link",
-                rel="alternate",
-                type=link.media_type,
-                href=absolute(site, link.href),
-                title=link.label,
-            )
+    for link in _alternates(entry, edition):
+        _sub(
+            element,
+            "link",
+            rel="alternate",
+            type=link.media_type,
+            href=absolute(site, link.href),
+            title=link.label,
+        )
     if entry.marking.banner:
         _sub(element, "category", term=entry.marking.banner, label="Handling marking")
     _sub(element, "summary", summary_text(edition), type="text")
