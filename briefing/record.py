@@ -35,7 +35,6 @@ from briefing.model import (
 )
 
 RECORD_VERSION = 1
-RECORD_NAME = "record.json"
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 JUDGMENT_ID_PATTERN = ID_PATTERN.removesuffix("$") + r":[1-9][0-9]{0,3}$"
 JudgmentId = Annotated[

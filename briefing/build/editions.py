@@ -7,21 +7,18 @@ record dated earlier. A record that is missing, truncated, edited into something
 too large, not a regular file or reached through a link out of the output folder is
 reported as a warning and treated as absent: never a traceback, never a failed build.
 
-Imports nothing heavy at module level: the fast path imports `record_names`.
+Imports nothing heavy at module level (pydantic only inside the functions that need it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.build.manifest import OutputRecord, regular_bytes
-from briefing.build.options import EDITIONS
+from briefing.build.manifest import OutputRecord, record_name, record_names, regular_bytes
 
 if TYPE_CHECKING:
     from briefing.build.manifest import Manifest
@@ -29,25 +26,7 @@ if TYPE_CHECKING:
     from briefing.record import Edition, EditionRecord
     from briefing.writing import OutputFolder
 
-RECORD = "record.json"  # = briefing.record.RECORD_NAME, without importing pydantic here
 RECORD_FORMAT = "record"  # its `format` in the manifest; it belongs to no one briefing
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def record_name(date: str) -> str:
-    """`editions/2024-07-28/record.json`, relative to the output folder."""
-    return f"{EDITIONS}/{date}/{RECORD}"
-
-
-def record_names(out: Path) -> list[str]:
-    """The record files present in the output folder, by name, whatever their content."""
-    try:
-        folders = sorted(p.name for p in (out / EDITIONS).iterdir())
-    except OSError:
-        return []
-    return [
-        record_name(d) for d in folders if _DATE.match(d) and os.path.lexists(out / record_name(d))
-    ]
 
 
 @dataclass(frozen=True)
@@ -93,7 +72,7 @@ class Recorded:
 
 def read_records(out: Path) -> Recorded:
     """The records under `out/editions/`; each unusable one is a problem and is left out."""
-    from briefing.record import RecordError, parse_record
+    from briefing.record import MAX_RECORD_BYTES, RecordError, parse_record
 
     found: list[EditionRecord] = []
     problems: list[str] = []
@@ -106,9 +85,9 @@ def read_records(out: Path) -> Recorded:
         if not path.resolve().is_relative_to(root):
             why = "it is a link that leads out of the output folder"
         else:
-            data = regular_bytes(path, follow=False)
+            data = regular_bytes(path, follow=False, limit=MAX_RECORD_BYTES)
             if data is None:
-                why = "it is not a regular file"
+                why = f"it is not a regular file of at most {MAX_RECORD_BYTES >> 20} MiB"
             else:
                 try:
                     record = parse_record(data)

@@ -19,8 +19,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from briefing import __version__
-from briefing.build.editions import current_record, read_records, record_name, write_record
-from briefing.build.manifest import MANIFEST, InputState, Manifest, OutputRecord, regular_bytes
+from briefing.build.editions import current_record, read_records, write_record
+from briefing.build.manifest import (
+    MANIFEST,
+    InputState,
+    Manifest,
+    OutputRecord,
+    record_name,
+    regular_bytes,
+)
 from briefing.build.options import FORMATS, PAPERS, PDF_VARIANTS, Options, split_marking
 from briefing.build.plan import (
     Target,
