@@ -8,9 +8,12 @@ its kind, so other tools can follow it from edition to edition.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from briefing.model import Discrepancy, Fact, FigureValue, Source
 from briefing.record import EditionRecord, JudgmentRecord
@@ -50,7 +53,7 @@ class Change:
     value_after: FigureValue | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """The change for `briefing diff --json`: the keys its kind uses, nothing else."""
+        """The change for `briefing diff --json` (`DiffChange`): the keys its kind uses."""
         out: dict[str, Any] = {"kind": self.kind.value, "id": self.id, "text": self.text}
         if self.kind in (ChangeKind.FACT_REWORDED, ChangeKind.JUDGMENT_CHANGED):
             out |= {"before": self.before, "after": self.after}
@@ -60,7 +63,7 @@ class Change:
                 "before": self.value_before.model_dump(mode="json") if self.value_before else None,
                 "after": self.value_after.model_dump(mode="json") if self.value_after else None,
             }
-        return out
+        return DiffChange.model_validate(out).model_dump(mode="json", exclude_unset=True)
 
 
 @dataclass(frozen=True)
@@ -169,3 +172,54 @@ def counts(changes: list[Change]) -> dict[ChangeKind, int]:
     """How many changes of each kind, in `ChangeKind` order, kinds with none left out."""
     found = {kind: sum(1 for c in changes if c.kind is kind) for kind in ChangeKind}
     return {kind: n for kind, n in found.items() if n}
+
+
+# --------------------------------------------------------------------------- diff JSON
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DiffEdition(_Out):
+    """One side of a comparison: a recorded edition, or the working fact base."""
+
+    edition: int | Literal["working"] = Field(
+        description="The edition number, counted from the records; `working`: the fact base "
+        "as it stands, not yet built."
+    )
+    date: dt.date = Field(
+        description="The edition date; for `working`, the fact base's as-of date."
+    )
+
+
+class DiffChange(_Out):
+    """One change. `id` is stable from edition to edition: a fact, discrepancy or source id,
+    or `<briefing>:<n>` for a briefing's n-th key judgment."""
+
+    kind: ChangeKind
+    id: str
+    text: str = Field(
+        description="What it is about, in the newer edition's words (the older one's when "
+        "retired or resolved): statement, discrepancy subject, judgment or source label."
+    )
+    before: str | FigureValue | None = Field(
+        None,
+        description="fact-reworded: the old statement; judgment-changed: the old likelihood "
+        "or confidence; figure-changed: the old figure (null: it had none).",
+    )
+    after: str | FigureValue | None = Field(
+        None, description="The same, as the newer edition has it."
+    )
+    figure: str | None = Field(None, description="figure-changed: the figure's label.")
+
+
+class DiffReport(_Out):
+    """`briefing diff --json`: what changed between two editions of the whole fact base."""
+
+    version: Literal[1] = Field(description="Format of this report.")
+    since: DiffEdition
+    to: DiffEdition
+    headline: str = Field(description="One line, as a briefing's section prints it.")
+    counts: dict[ChangeKind, int] = Field(description="Changes per kind; kinds with none left out.")
+    changes: list[DiffChange] = Field(description="By kind, in ChangeKind order.")

@@ -192,7 +192,8 @@ def schema(
     kind: Annotated[
         str,
         typer.Argument(
-            help="File kind: settings, sources, entities, facts, discrepancies or briefing."
+            help="File kind: settings, sources, entities, facts, discrepancies or briefing; "
+            "or an output: diff."
         ),
     ] = "facts",
     write: Annotated[
@@ -202,8 +203,9 @@ def schema(
         ),
     ] = None,
 ) -> None:
-    """Print the JSON Schema of a fact-base file, for editors (yaml-language-server)."""
-    from briefing.schema import KINDS, file_name, schema_text
+    """Print the JSON Schema of a fact-base file, for editors (yaml-language-server), or of
+    an output: `diff` (`briefing diff --json`)."""
+    from briefing.schema import KINDS, OUTPUT_KINDS, file_name, schema_text
 
     if write is not None:
         write.mkdir(parents=True, exist_ok=True)
@@ -211,8 +213,9 @@ def schema(
             (write / file_name(each)).write_text(schema_text(each), encoding="utf-8")
         typer.echo(f"wrote {len(KINDS)} schemas to {write}", err=True)
         return
-    if kind not in KINDS:
-        typer.echo(f"briefing: unknown kind {kind!r}; choose from {', '.join(KINDS)}", err=True)
+    if kind not in KINDS and kind not in OUTPUT_KINDS:
+        choices = ", ".join([*KINDS, *OUTPUT_KINDS])
+        typer.echo(f"briefing: unknown kind {kind!r}; choose from {choices}", err=True)
         raise typer.Exit(2)
     typer.echo(schema_text(kind), nl=False)
 
@@ -446,6 +449,60 @@ def watch(
             run_watch(options, reporter, on_problems)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+
+
+@app.command(name="diff")
+def diff_editions(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="The older edition, by number or date, e.g. --since 2 or --since 2024-07-28. "
+            "Default: the one before --to.",
+            show_default=False,
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="The newer edition, by number or date, or `working`: the fact base as it "
+            "stands, before it is built. Default: the newest recorded edition.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Output folder holding editions/, e.g. --out site/."),
+    ] = Path("out"),
+    facts: FactsOption = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print JSON (its schema: `briefing schema diff`)."),
+    ] = False,
+) -> None:
+    """What changed in the whole fact base between two editions (default: the last two).
+
+    Compares the records builds keep in out/editions/DATE/record.json: facts added,
+    reworded and retired, figures changed, key judgments whose likelihood or confidence
+    changed, disagreements opened or resolved, sources added. Exit 0; 1 when --to working
+    finds the fact base invalid; 2 when no edition is recorded or one named is unknown.
+    """
+    from briefing.build.editions import diff
+    from briefing.errors import printable
+
+    try:
+        found = diff(out, since, to, facts or default_factbase())
+    except BriefingError as error:
+        raise _fail(error) from None
+    for problem in found.problems:
+        typer.echo(f"briefing: warning: {printable(problem)}", err=True)
+    if as_json:
+        typer.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False, sort_keys=True))
+        return
+    typer.echo(printable(f"{found.title()}: {found.headline()}"))
+    for line in found.lines():
+        typer.echo(printable(line))
 
 
 @app.command(name="list")

@@ -1,19 +1,26 @@
-"""JSON Schemas generated from the model, one per kind of fact-base file, for editors."""
+"""JSON Schemas generated from the model: one per kind of fact-base file, for editors, and
+one per JSON output other tools read (`diff`: `briefing diff --json`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
+from briefing.changes import DiffReport
 from briefing.model import ROOT_MODELS
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
-KINDS = tuple(ROOT_MODELS)
+KINDS = tuple(ROOT_MODELS)  # fact-base files: `--write` writes these
+OUTPUT_MODELS: dict[str, type[BaseModel]] = {"diff": DiffReport}
+OUTPUT_KINDS = tuple(OUTPUT_MODELS)
 
 
 def schema_for(kind: str) -> dict[str, Any]:
-    """The JSON Schema of one file kind (settings, sources, entities, facts, ...)."""
-    schema = ROOT_MODELS[kind].model_json_schema()
+    """The JSON Schema of one file kind (settings, sources, ...) or output kind (diff)."""
+    model = ROOT_MODELS[kind] if kind in ROOT_MODELS else OUTPUT_MODELS[kind]
+    schema = model.model_json_schema()
     return {"$schema": SCHEMA_URL, **schema}
 
 

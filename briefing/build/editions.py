@@ -16,12 +16,15 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing.build.manifest import OutputRecord, record_name, record_names, regular_bytes
+from briefing.build.options import EDITIONS
+from briefing.errors import UsageError
 
 if TYPE_CHECKING:
     from briefing.build.manifest import Manifest
+    from briefing.changes import Change
     from briefing.model import FactBase
     from briefing.record import Edition, EditionRecord
     from briefing.writing import OutputFolder
@@ -128,3 +131,123 @@ def write_record(folder: OutputFolder, manifest: Manifest, record: EditionRecord
     folder.ensure_writable()
     folder.write(name, data)
     return True
+
+
+# --------------------------------------------------------------------------- briefing diff
+
+WORKING = "working"  # `briefing diff --to working`: the fact base as it stands, not yet built
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What `briefing diff` compares and what it found."""
+
+    since: RecordedEdition
+    to: RecordedEdition | None  # None: the working fact base
+    to_date: dt.date
+    changes: list[Change]
+    problems: list[str]  # records refused (warnings)
+
+    def headline(self) -> str:
+        from briefing.render.changes import edition_name, headline
+
+        return headline(self.changes, edition_name(self.since.number, self.since.date.isoformat()))
+
+    def title(self) -> str:
+        """`edition 2 (29 July 2024)`, or `the working fact base (as of 28 July 2024)`."""
+        from briefing.render.changes import edition_name
+        from briefing.render.context import format_date
+
+        if self.to is None:
+            return f"the working fact base (as of {format_date(self.to_date)})"
+        return edition_name(self.to.number, self.to.date.isoformat())
+
+    def lines(self) -> list[str]:
+        """Each change on a line (kind, id, text), and below it what it was, if it changed."""
+        from briefing.render.changes import NOT_GIVEN
+        from briefing.render.context import figure_text
+
+        out = []
+        for change in self.changes:
+            out.append(f"  {change.kind.value:<21} {change.id}: {change.text}")
+            if change.figure is not None:
+                before, after = (
+                    figure_text(v.qualifier, v.value, v.unit) if v else NOT_GIVEN
+                    for v in (change.value_before, change.value_after)
+                )
+                out.append(f"  {'':<21} {change.figure}: {after}, previously {before}")
+            elif change.before is not None:
+                out.append(f"  {'':<21} previously: {change.before}")
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        """The report `briefing diff --json` prints; its schema: `briefing schema diff`."""
+        from briefing.changes import DiffReport, counts
+
+        to = {"edition": self.to.number if self.to else WORKING, "date": self.to_date}
+        report = DiffReport.model_validate(
+            {
+                "version": 1,
+                "since": {"edition": self.since.number, "date": self.since.date},
+                "to": to,
+                "headline": self.headline(),
+                "counts": counts(self.changes),
+                "changes": [c.as_json() for c in self.changes],
+            }
+        )
+        return report.model_dump(mode="json", exclude_unset=True)
+
+
+def diff(out: Path, since: str | None, to: str | None, factbase: Path) -> Diff:
+    """Compare two recorded editions, or one with the working fact base (`to="working"`).
+
+    Default: the last two recorded editions; with `--to working`, the newest recorded one.
+    An edition is named by its number or its date. No records, or an unknown edition, is a
+    usage error (exit 2); the working fact base is validated first (exit 1 when invalid).
+    """
+    from briefing.changes import Snapshot, compare
+
+    recorded = read_records(out)
+    known = recorded.editions
+    listing = ", ".join(f"{e.number} ({e.date})" for e in known)
+    if not known:
+        raise UsageError(
+            f"no edition is recorded in {out / EDITIONS}: build one first, or name the "
+            "output folder with --out"
+        )
+    if to is not None and to != WORKING and recorded.find(to) is None:
+        raise UsageError(f"--to {to}: no such edition; recorded: {listing}; or use --to {WORKING}")
+    if since is not None and recorded.find(since) is None:
+        raise UsageError(f"--since {since}: no such edition; recorded: {listing}")
+    newer = recorded.find(to) if to is not None and to != WORKING else None
+    if to is None:
+        if since is None and len(known) < 2:
+            raise UsageError(
+                f"only one edition is recorded ({listing}): nothing to compare it with; "
+                f"use --to {WORKING} to compare the working fact base with it"
+            )
+        newer = known[-1]
+    older = recorded.find(since) if since is not None else None
+    if older is None:
+        older = (
+            known[-1]
+            if newer is None
+            else next((e for e in reversed(known) if e.date < newer.date), None)
+        )
+        if older is None:
+            raise UsageError(f"--to {to}: edition 1 has no earlier edition to compare with")
+    if newer is not None and older.date >= newer.date:
+        raise UsageError(
+            f"--since names edition {older.number} ({older.date}), which is not earlier than "
+            f"edition {newer.number} ({newer.date})"
+        )
+    if newer is None:
+        from briefing.validation import load_valid
+
+        fb, _ = load_valid(factbase)
+        working = current_record(fb, fb.settings.as_of)
+        new, to_date = Snapshot.whole(working), working.date
+    else:
+        new, to_date = Snapshot.whole(newer.record), newer.date
+    changes = compare(Snapshot.whole(older.record), new)
+    return Diff(older, newer, to_date, changes, recorded.problems)
