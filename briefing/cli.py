@@ -488,15 +488,16 @@ def diff_editions(
     changed, disagreements opened or resolved, sources added. Exit 0; 1 when --to working
     finds the fact base invalid; 2 when no edition is recorded or one named is unknown.
     """
-    from briefing.build.editions import diff
+    from briefing.build.editions import diff, read_records
     from briefing.errors import printable
 
+    recorded = read_records(out)
+    for problem in recorded.problems:
+        typer.echo(f"briefing: warning: {printable(problem)}", err=True)
     try:
-        found = diff(out, since, to, facts or default_factbase())
+        found = diff(recorded, since, to, facts or default_factbase())
     except BriefingError as error:
         raise _fail(error) from None
-    for problem in found.problems:
-        typer.echo(f"briefing: warning: {printable(problem)}", err=True)
     if as_json:
         typer.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False, sort_keys=True))
         return

@@ -48,6 +48,7 @@ class RecordedEdition:
 class Recorded:
     """Every valid record in an output folder, oldest first, and why others were refused."""
 
+    folder: Path
     editions: list[RecordedEdition]
     problems: list[str]
 
@@ -104,7 +105,7 @@ def read_records(out: Path) -> Recorded:
         else:
             problems.append(f"{name}: {why}; treated as absent (the edition is not counted)")
     found.sort(key=lambda r: r.date)
-    return Recorded([RecordedEdition(n, r) for n, r in enumerate(found, 1)], problems)
+    return Recorded(out, [RecordedEdition(n, r) for n, r in enumerate(found, 1)], problems)
 
 
 def current_record(fb: FactBase, date: dt.date) -> EditionRecord:
@@ -146,7 +147,6 @@ class Diff:
     to: RecordedEdition | None  # None: the working fact base
     to_date: dt.date
     changes: list[Change]
-    problems: list[str]  # records refused (warnings)
 
     def headline(self) -> str:
         from briefing.render.changes import edition_name, headline
@@ -198,7 +198,7 @@ class Diff:
         return report.model_dump(mode="json", exclude_unset=True)
 
 
-def diff(out: Path, since: str | None, to: str | None, factbase: Path) -> Diff:
+def diff(recorded: Recorded, since: str | None, to: str | None, factbase: Path) -> Diff:
     """Compare two recorded editions, or one with the working fact base (`to="working"`).
 
     Default: the last two recorded editions; with `--to working`, the newest recorded one.
@@ -207,12 +207,11 @@ def diff(out: Path, since: str | None, to: str | None, factbase: Path) -> Diff:
     """
     from briefing.changes import Snapshot, compare
 
-    recorded = read_records(out)
     known = recorded.editions
     listing = ", ".join(f"{e.number} ({e.date})" for e in known)
     if not known:
         raise UsageError(
-            f"no edition is recorded in {out / EDITIONS}: build one first, or name the "
+            f"no edition is recorded in {recorded.folder / EDITIONS}: build one first, or name the "
             "output folder with --out"
         )
     if to is not None and to != WORKING and recorded.find(to) is None:
@@ -250,4 +249,4 @@ def diff(out: Path, since: str | None, to: str | None, factbase: Path) -> Diff:
     else:
         new, to_date = Snapshot.whole(newer.record), newer.date
     changes = compare(Snapshot.whole(older.record), new)
-    return Diff(older, newer, to_date, changes, recorded.problems)
+    return Diff(older, newer, to_date, changes)
