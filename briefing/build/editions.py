@@ -13,7 +13,9 @@ Imports nothing heavy at module level (pydantic only inside the functions that n
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,19 +31,27 @@ if TYPE_CHECKING:
     from briefing.record import Edition, EditionRecord
     from briefing.writing import OutputFolder
 
+log = logging.getLogger("briefing.build")
 RECORD_FORMAT = "record"  # its `format` in the manifest; it belongs to no one briefing
 
 
 @dataclass(frozen=True)
 class RecordedEdition:
-    """An edition the output folder holds a valid record of, with its counted number."""
+    """An edition the output folder holds a valid record of, with its counted number.
+
+    Only the date is kept: the record itself is read again when it is used (the previous
+    edition, the editions `diff` compares), so a year of daily editions does not sit in
+    memory (nor in every worker forked from this process).
+    """
 
     number: int
-    record: EditionRecord
+    date: dt.date
+    folder: Path
 
-    @property
-    def date(self) -> dt.date:
-        return self.record.date
+    @functools.cached_property
+    def record(self) -> EditionRecord:
+        """The record, validated; `RecordError` if it changed into something unusable."""
+        return _load(self.folder, record_name(self.date.isoformat()))
 
 
 @dataclass(frozen=True)
@@ -61,51 +71,77 @@ class Recorded:
 
     def edition(self, date: dt.date, record: EditionRecord | None = None) -> Edition:
         """The edition dated `date`: its number and the previous edition to compare with."""
-        from briefing.record import Edition
+        from briefing.record import Edition, RecordError
 
         earlier = [e for e in self.editions if e.date < date]
         previous = earlier[-1] if earlier else None
+        previous_record = None
+        if previous is not None:
+            try:
+                previous_record = previous.record
+            except RecordError as error:  # changed since it was read a moment ago
+                name = record_name(previous.date.isoformat())
+                log.warning("%s: %s; compared with nothing", name, error)
         return Edition(
             number=len(earlier) + 1,
             date=date,
             record=record,
-            previous=previous.record if previous else None,
+            previous=previous_record,
             previous_number=previous.number if previous else 0,
         )
 
 
-def read_records(out: Path) -> Recorded:
-    """The records under `out/editions/`; each unusable one is a problem and is left out."""
-    from briefing.record import MAX_RECORD_BYTES, RecordError, parse_record
+def _read(out: Path, name: str) -> bytes:
+    """A record's bytes, from a regular file inside the output folder."""
+    from briefing.record import MAX_RECORD_BYTES, RecordError
 
-    found: list[EditionRecord] = []
+    path = out / name
+    if not path.resolve().is_relative_to(out.resolve()):
+        raise RecordError("it is a link that leads out of the output folder")
+    data = regular_bytes(path, follow=False, limit=MAX_RECORD_BYTES)
+    if data is None:
+        raise RecordError(f"it is not a regular file of at most {MAX_RECORD_BYTES >> 20} MiB")
+    return data
+
+
+def _load(out: Path, name: str) -> EditionRecord:
+    """One record, validated whole, dated as its folder is."""
+    from briefing.record import RecordError, parse_record
+
+    record = parse_record(_read(out, name))
+    date = name.split("/")[1]
+    if record.date.isoformat() != date:
+        raise RecordError(f"it records edition {record.date}, not {date}")
+    return record
+
+
+def read_records(out: Path) -> Recorded:
+    """The records under `out/editions/`; each unusable one is a problem (a warning) and is
+    left out, so it is not counted.
+
+    A record holding the very bytes the manifest says this tool wrote there is taken as
+    valid without parsing (it was made from the model, and is parsed in full when used);
+    any other is validated in full now. A year of daily editions thus costs a digest each,
+    not a validation each (`bench/editions.py`).
+    """
+    from briefing.build.manifest import Manifest
+    from briefing.record import RecordError
+
+    manifest = Manifest.read(out)
+    written = {n: r.sha256 for n, r in manifest.outputs.items() if r.format == RECORD_FORMAT}
+    dates: list[dt.date] = []
     problems: list[str] = []
-    root = out.resolve()
     for name in record_names(out):
-        path = out / name
-        date = name.split("/")[1]
-        why: str | None = None
-        record = None
-        if not path.resolve().is_relative_to(root):
-            why = "it is a link that leads out of the output folder"
-        else:
-            data = regular_bytes(path, follow=False, limit=MAX_RECORD_BYTES)
-            if data is None:
-                why = f"it is not a regular file of at most {MAX_RECORD_BYTES >> 20} MiB"
+        try:
+            if name in written and hashlib.sha256(_read(out, name)).hexdigest() == written[name]:
+                dates.append(dt.date.fromisoformat(name.split("/")[1]))
             else:
-                try:
-                    record = parse_record(data)
-                except RecordError as error:
-                    why = str(error)
-                else:
-                    if record.date.isoformat() != date:
-                        why = f"it records edition {record.date}, not {date}"
-        if why is None and record is not None:
-            found.append(record)
-        else:
-            problems.append(f"{name}: {why}; treated as absent (the edition is not counted)")
-    found.sort(key=lambda r: r.date)
-    return Recorded(out, [RecordedEdition(n, r) for n, r in enumerate(found, 1)], problems)
+                dates.append(_load(out, name).date)  # the record itself is not kept
+        except (RecordError, ValueError) as error:
+            problems.append(f"{name}: {error}; treated as absent (the edition is not counted)")
+    dates.sort()
+    editions = [RecordedEdition(n, d, out) for n, d in enumerate(dates, 1)]
+    return Recorded(out, editions, problems)
 
 
 def current_record(fb: FactBase, date: dt.date) -> EditionRecord:
@@ -206,6 +242,7 @@ def diff(recorded: Recorded, since: str | None, to: str | None, factbase: Path) 
     usage error (exit 2); the working fact base is validated first (exit 1 when invalid).
     """
     from briefing.changes import Snapshot, compare
+    from briefing.record import RecordError
 
     known = recorded.editions
     listing = ", ".join(f"{e.number} ({e.date})" for e in known)
@@ -240,13 +277,16 @@ def diff(recorded: Recorded, since: str | None, to: str | None, factbase: Path) 
             f"--since names edition {older.number} ({older.date}), which is not earlier than "
             f"edition {newer.number} ({newer.date})"
         )
+    try:
+        old = Snapshot.whole(older.record)
+        if newer is not None:
+            new, to_date = Snapshot.whole(newer.record), newer.date
+    except RecordError as error:  # changed since it was read a moment ago
+        raise UsageError(f"an edition record changed while it was read: {error}") from None
     if newer is None:
         from briefing.validation import load_valid
 
         fb, _ = load_valid(factbase)
         working = current_record(fb, fb.settings.as_of)
         new, to_date = Snapshot.whole(working), working.date
-    else:
-        new, to_date = Snapshot.whole(newer.record), newer.date
-    changes = compare(Snapshot.whole(older.record), new)
-    return Diff(older, newer, to_date, changes)
+    return Diff(older, newer, to_date, compare(old, new))
