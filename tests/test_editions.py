@@ -341,6 +341,30 @@ def test_retired_facts_figures_judgments_and_disagreements_each_cite_their_notes
     assert f'<li id="{note.group(1)}" class="footnote-item"><p>Retired fact, as edition 1' in html
 
 
+def test_what_only_moved_into_a_briefing_is_new_to_it_not_new(mini: Path, tmp_path: Path) -> None:
+    """A fact whose topics now reach a briefing (and the disagreement it carries) is new to
+    that briefing, not to the fact base; the briefing it stays in says nothing changed."""
+    (mini / "briefings" / "solo.yaml").write_text(SOLO, encoding="utf-8")
+    out = tmp_path / "out"
+    assert build(mini, out, "-f", "md")[0] == 0
+    edit(mini / "facts.yaml", "topics: [context]", "topics: [context, c2]")
+    code, _, err = build(mini, out, "-f", "md", "--edition", SECOND)
+    assert code == 0, err
+    solo = (out / "solo.md").read_text(encoding="utf-8")
+    assert section(solo) == (
+        "## What changed since the last edition\n\n"
+        "2 changes since edition 1 (28 July 2024): 1 fact added, 1 disagreement opened.\n\n"
+        "### Facts added\n\n"
+        "- Japan hosts about 54,000 US troops.[^troops-54000] *(new to this briefing)*\n\n"
+        "### Disagreements opened\n\n"
+        "- US troops in Japan[^discrepancy:troop-count] *(new to this briefing)*"
+    )
+    c2 = (out / "c2.md").read_text(encoding="utf-8")
+    assert section(c2).endswith("No changes since edition 1 (28 July 2024).")
+    code, stdout, _ = cli("diff", "--out", out, "--json")
+    assert code == 0 and json.loads(stdout)["changes"] == []  # the whole fact base: no change
+
+
 def test_opened_and_resolved_disagreements_and_added_sources(mini: Path) -> None:
     """Discrepancies and sources, compared record to record (a new source needs a new
     article; the records stand in for two fact bases)."""
@@ -379,8 +403,8 @@ def test_opened_and_resolved_disagreements_and_added_sources(mini: Path) -> None
         "### Disagreements resolved\n\n"
         "- Old count[^resolved:old-count]\n\n"
         "### Sources added\n\n"
-        "- **mini** Mini report (C, fairly reliable; report)"
-    )
+        "- **mini** Mini report (C, fairly reliable; report) *(new to this briefing)*"
+    )  # the earlier record's register held it already: new to this briefing only
     assert "[^resolved:old-count]: Sources disagreed: 54,000; more than 50,000." in text
 
 

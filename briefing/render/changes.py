@@ -10,7 +10,7 @@ an id, so these notes cannot take a fact's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefing.changes import Change, ChangeKind, Snapshot, compare, counts
 from briefing.model import CREDIBILITY_MEANING, Citation, FigureValue, Source
@@ -54,7 +54,10 @@ class ChangeEntry:
     source id; `text` the statement, subject, judgment or source label; `before`/`after`
     the old and new wording (reworded fact), term (judgment) or value (figure), else "";
     `figure` the figure's label; `notes` the source-note keys to cite (`notes.ref(...)`);
-    `source` the source an added-source entry names (it is cited by its grade, not a note).
+    `source` the source an added-source entry names (it is cited by its grade, not a note);
+    `moved` is set on an added (opened) entry the fact base already had, or a retired
+    (resolved) one it still has: new to this briefing, or gone from it, only (a fact's
+    topics changed, or the briefing's).
     """
 
     kind: str
@@ -65,6 +68,7 @@ class ChangeEntry:
     figure: str = ""
     notes: tuple[str, ...] = ()
     source: Source | None = None
+    moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,14 +129,17 @@ def changes_view(
     previous, current = edition.previous, edition.record
     old = Snapshot.of_briefing(previous, briefing_id) if previous else None
     new = Snapshot.of_briefing(current, briefing_id) if current else None
-    if previous is None or old is None or new is None:
+    if previous is None or current is None or old is None or new is None:
         later = edition.number > 1 and previous is not None
         line = "First edition of this briefing." if later else "First edition."
         return ChangesView(first=True, headline=line), {}
     since = edition_name(edition.previous_number, previous.date.isoformat())
     found = compare(old, new)
     notes: dict[str, Note] = {}
-    entries = tuple(_entry(c, old, new, since, previous, sources, notes) for c in found)
+    entries = tuple(
+        _moved(_entry(c, old, new, since, previous, sources, notes), previous, current)
+        for c in found
+    )
     groups = tuple(
         ChangeGroup(kind.value, _WORDS[kind][3], tuple(e for e in entries if e.kind == kind))
         for kind in counts(found)
@@ -200,6 +207,20 @@ def _entry(
         notes[key] = Note(key, heading, _citations(cited, record_sources, sources))
         return ChangeEntry(kind.value, ident, change.text, notes=(key,))
     return ChangeEntry(kind.value, ident, change.text, source=sources.get(ident))  # a source
+
+
+def _moved(entry: ChangeEntry, previous: EditionRecord, current: EditionRecord) -> ChangeEntry:
+    """Mark what is new to this briefing, or gone from it, but not to or from the fact base:
+    a fact whose topics changed, a disagreement now shown through another fact, a source
+    this briefing now cites."""
+    elsewhere = {
+        ChangeKind.FACT_ADDED.value: [f.id for f in previous.facts],
+        ChangeKind.FACT_RETIRED.value: [f.id for f in current.facts],
+        ChangeKind.DISCREPANCY_OPENED.value: [d.id for d in previous.discrepancies],
+        ChangeKind.DISCREPANCY_RESOLVED.value: [d.id for d in current.discrepancies],
+        ChangeKind.SOURCE_ADDED.value: [s.id for s in previous.sources],
+    }.get(entry.kind, [])
+    return replace(entry, moved=True) if entry.id in elsewhere else entry
 
 
 def _value(value: FigureValue | None) -> str:
