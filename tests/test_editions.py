@@ -8,12 +8,18 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
 import jsonschema
 import pytest
 from editing import edit
+from test_html import axe_violations, visit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 from typer.testing import CliRunner
 
 import tools
@@ -297,8 +303,9 @@ def test_the_section_is_in_every_format(two_editions: tuple[Path, Path]) -> None
 # --------------------------------------------------------------------------- every kind
 
 
+@pytest.mark.browser
 def test_retired_facts_figures_judgments_and_disagreements_each_cite_their_notes(
-    mini: Path, tmp_path: Path
+    mini: Path, tmp_path: Path, vnu: Callable[[Path], list[str]], page: Page
 ) -> None:
     """A retired fact and a resolved disagreement have no note in the current fact base:
     they cite what the earlier edition quoted."""
@@ -339,6 +346,9 @@ def test_retired_facts_figures_judgments_and_disagreements_each_cite_their_notes
     note = re.search(r'href="#(c2--fn\d+)"', retired)
     assert note is not None, retired
     assert f'<li id="{note.group(1)}" class="footnote-item"><p>Retired fact, as edition 1' in html
+    assert vnu(out / "c2.html") == []
+    visit(page, out / "c2.html")
+    assert axe_violations(page) == []
 
 
 def test_what_only_moved_into_a_briefing_is_new_to_it_not_new(mini: Path, tmp_path: Path) -> None:
