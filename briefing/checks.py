@@ -626,6 +626,19 @@ def wording_problems(text: str, likelihood: str | None, confidence: str | None) 
 
 
 def _briefing_wording(report: _Reporter, briefing: Briefing, key: str) -> None:
+    if briefing.edition is not None:
+        report.at(
+            key,
+            ("edition",),
+            "edition-deprecated",
+            f"`edition: {briefing.edition}` is no longer used: the build numbers each edition "
+            "itself (1 + the editions recorded earlier in out/editions/) and prints "
+            "'Edition N, <date>'",
+            "delete the line; set the edition date with `briefing build --edition YYYY-MM-DD` "
+            "or the fact base's as_of",
+            "warning",
+            on_key=True,
+        )
     for j, judgment in enumerate(briefing.judgments):
         for message in wording_problems(judgment.text, judgment.likelihood, judgment.confidence):
             report.at(

@@ -193,7 +193,7 @@ def schema(
         str,
         typer.Argument(
             help="File kind: settings, sources, entities, facts, discrepancies or briefing; "
-            "or briefing-output, the JSON a build writes as out/<id>.json."
+            "or an output: diff (briefing diff --json) or briefing-output (out/<id>.json)."
         ),
     ] = "facts",
     write: Annotated[
@@ -203,14 +203,15 @@ def schema(
         ),
     ] = None,
 ) -> None:
-    """Print the JSON Schema of a fact-base file, for editors (yaml-language-server)."""
-    from briefing.schema import ALL_KINDS, file_name, schema_text
+    """Print the JSON Schema of a fact-base file, for editors (yaml-language-server), or of
+    an output: `diff` (`briefing diff --json`), `briefing-output` (`out/<id>.json`)."""
+    from briefing.schema import ALL_KINDS, WRITTEN_KINDS, file_name, schema_text
 
     if write is not None:
         write.mkdir(parents=True, exist_ok=True)
-        for each in ALL_KINDS:
+        for each in WRITTEN_KINDS:
             (write / file_name(each)).write_text(schema_text(each), encoding="utf-8")
-        typer.echo(f"wrote {len(ALL_KINDS)} schemas to {write}", err=True)
+        typer.echo(f"wrote {len(WRITTEN_KINDS)} schemas to {write}", err=True)
         return
     if kind not in ALL_KINDS:
         typer.echo(f"briefing: unknown kind {kind!r}; choose from {', '.join(ALL_KINDS)}", err=True)
@@ -457,6 +458,61 @@ def watch(
             run_watch(options, reporter, on_problems)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+
+
+@app.command(name="diff")
+def diff_editions(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="The older edition, by number or date, e.g. --since 2 or --since 2024-07-28. "
+            "Default: the one before --to.",
+            show_default=False,
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="The newer edition, by number or date, or `working`: the fact base as it "
+            "stands, before it is built. Default: the newest recorded edition.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Output folder holding editions/, e.g. --out site/."),
+    ] = Path("out"),
+    facts: FactsOption = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print JSON (its schema: `briefing schema diff`)."),
+    ] = False,
+) -> None:
+    """What changed in the whole fact base between two editions (default: the last two).
+
+    Compares the records builds keep in out/editions/DATE/record.json: facts added,
+    reworded and retired, figures changed, key judgments whose likelihood or confidence
+    changed, disagreements opened or resolved, sources added. Exit 0; 1 when --to working
+    finds the fact base invalid; 2 when no edition is recorded or one named is unknown.
+    """
+    from briefing.build.editions import diff, read_records
+    from briefing.errors import printable
+
+    recorded = read_records(out)
+    for problem in recorded.problems:
+        typer.echo(f"briefing: warning: {printable(problem)}", err=True)
+    try:
+        found = diff(recorded, since, to, facts or default_factbase())
+    except BriefingError as error:
+        raise _fail(error) from None
+    if as_json:
+        typer.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False, sort_keys=True))
+        return
+    typer.echo(printable(f"{found.title()}: {found.headline()}"))
+    for line in found.lines():
+        typer.echo(printable(line))
 
 
 @app.command(name="list")

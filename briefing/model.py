@@ -534,7 +534,12 @@ class Briefing(Strict):
         "in no subfolder, not a partial starting with _.",
         pattern=TEMPLATE_PATTERN,
     )
-    edition: Plain = Field("1", description="Edition label printed in the title block.")
+    edition: Plain | None = Field(
+        None,
+        description="Deprecated and ignored: the build numbers editions itself (1 + the "
+        "editions recorded earlier in the output folder). `briefing validate` warns; delete "
+        "the line.",
+    )
     topics: list[Id] = Field(
         default_factory=list,
         description="Topics whose facts and discrepancies this briefing shows. In a briefing "

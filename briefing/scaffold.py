@@ -15,7 +15,6 @@ id: {id}
 title: "TODO: a short title"
 subject: "TODO: one line saying what the briefing is about"
 template: topic.md.j2
-edition: "1"
 topics: [{topic}]
 bluf:
   - text: "TODO: the point, in one active sentence."
@@ -61,7 +60,6 @@ id: {id}
 title: "TODO: a short title"
 subject: "TODO: one line saying what the read-ahead covers"
 template: readahead.md.j2
-edition: "1"
 # The shared context, shown once before the included briefings.
 topics: [{topics}]
 includes: [{includes}]

@@ -31,7 +31,8 @@ def test_build_writes_every_format_and_a_manifest(mini: Path, tmp_path: Path) ->
     assert names | site <= {p.name for p in out.iterdir()}
     manifest = json.loads((out / "manifest.json").read_text())
     edition = {f"editions/2024-07-28/{name}" for name in names}
-    assert set(manifest["outputs"]) == names | edition | site
+    record = "editions/2024-07-28/record.json"  # the edition's record, recorded like the rest
+    assert set(manifest["outputs"]) == names | edition | site | {record}
     for name, entry in manifest["outputs"].items():
         data = (out / name).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()

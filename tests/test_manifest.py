@@ -63,7 +63,8 @@ def site(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
 def assert_manifest_matches(out: Path) -> None:
     """The manifest names exactly the outputs on disk, each with its digest and size."""
     outputs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
-    on_disk = {str(p.relative_to(out)) for p in out.rglob("c2.*")}
+    found = [*out.rglob("c2.*"), *out.rglob("record.json")]  # the outputs and edition records
+    on_disk = {str(p.relative_to(out)) for p in found}
     on_disk |= {n for n in ("index.html", "index.fragment.html", "feed.xml") if (out / n).exists()}
     assert set(outputs) == on_disk
     for name, entry in outputs.items():

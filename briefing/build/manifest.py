@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing import __version__
-from briefing.build.options import Options
+from briefing.build.options import EDITION_RECORD, EDITIONS, Options
 from briefing.resources import SHIPPED_TEMPLATES
 from briefing.writing import journal_pending
 
@@ -34,6 +34,7 @@ MANIFEST = "manifest.json"
 STATE = "build_inputs"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Every name a build writes: <id><suffix>, optionally under editions/<date>/.
 _OUTPUT_NAME = re.compile(
     r"^(?:editions/\d{4}-\d{2}-\d{2}/)?[a-z0-9][a-z0-9-]{0,63}(?:\.[a-z0-9]{1,16}){1,3}$"
@@ -96,6 +97,21 @@ def listing(folders: Iterable[Path]) -> list[str]:
         if folder.is_dir():
             found += sorted(str(p) for p in files_under(folder))
     return found
+
+
+def record_name(date: str) -> str:
+    """`editions/2024-07-28/record.json`: an edition's record, relative to the output folder."""
+    return f"{EDITIONS}/{date}/{EDITION_RECORD}"
+
+
+def record_names(out: Path) -> list[str]:
+    """The edition records present in the output folder, by name, whatever their content."""
+    try:
+        folders = sorted(p.name for p in (out / EDITIONS).iterdir())
+    except OSError:
+        return []
+    names = [record_name(d) for d in folders if _DATE.match(d)]
+    return [n for n in names if os.path.lexists(out / n)]
 
 
 # --------------------------------------------------------------------------- the records
@@ -303,7 +319,9 @@ def nothing_changed(options: Options) -> list[str] | None:
         return None
     for name, record in manifest.outputs.items():
         if digest_file(options.out / name, follow=False) != record.sha256:
-            return None
+            return None  # an output, or an edition's record (a changed or missing one too)
+    if not set(record_names(options.out)) <= set(manifest.outputs):
+        return None  # an edition record this folder did not write: it may change the numbers
     if journal_pending(options.out):
         return None  # a build is writing, or a killed one left temporary files
     return list(state.targets)

@@ -112,6 +112,7 @@ PAPERS: dict[str, Paper] = {
 DEFAULT_PDF_VARIANT = "ua"
 DEFAULT_PAPER = "a4"
 EDITIONS = "editions"  # out/editions/<date>/ keeps each edition's copy
+EDITION_RECORD = "record.json"  # out/editions/<date>/record.json: what the edition was made from
 
 
 def output_names(briefing_id: str, fmt: str, variants: Iterable[str] = ()) -> list[str]:

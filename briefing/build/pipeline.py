@@ -8,6 +8,7 @@ plans, writes and keeps the manifest. A failing target spares the others.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib
 import logging
@@ -18,7 +19,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from briefing import __version__
-from briefing.build.manifest import MANIFEST, InputState, Manifest, OutputRecord, regular_bytes
+from briefing.build.editions import current_record, read_records, write_record
+from briefing.build.manifest import (
+    MANIFEST,
+    InputState,
+    Manifest,
+    OutputRecord,
+    record_name,
+    regular_bytes,
+)
 from briefing.build.options import FORMATS, PAPERS, PDF_VARIANTS, Options, split_marking
 from briefing.build.plan import (
     Target,
@@ -35,6 +44,7 @@ from briefing.build.site import render_site, site_targets, site_view
 from briefing.build.workers import Done, Failed, Job, Limits, Workers, shared
 from briefing.errors import BriefingError, InvalidInput, Problem, UsageError
 from briefing.model import FactBase, Marking
+from briefing.record import Edition, EditionRecord
 from briefing.render.job import Renderer, RenderJob
 from briefing.render.markdown import MarkdownDocument
 from briefing.resources import SHIPPED_TEMPLATES
@@ -51,6 +61,7 @@ class _Shared:
     fb: FactBase
     marking: Marking | None
     templates: Path | None
+    edition: Edition  # its number and date, and the previous edition's record
 
 
 def _markdown_job(briefing_id: str) -> MarkdownDocument:
@@ -59,7 +70,9 @@ def _markdown_job(briefing_id: str) -> MarkdownDocument:
 
     state: _Shared = shared()
     briefing = next(b for b in state.fb.briefings if b.id == briefing_id)
-    return render_markdown(state.fb, briefing, marking=state.marking, templates=state.templates)
+    return render_markdown(
+        state.fb, briefing, marking=state.marking, templates=state.templates, edition=state.edition
+    )
 
 
 def _load_renderer(renderer: str) -> Renderer:
@@ -87,13 +100,15 @@ def build(options: Options, report: Report) -> Result:
     marking = _marking(options.marking)
     edition = edition_of(fb, options)
     wanted = wanted_briefings(fb, options)
+    numbered = _edition(fb, options, edition)
     limits = Limits(options.timeout, options.memory_mib)
-    with Workers(options.jobs, limits, _Shared(fb, marking, options.templates)) as workers:
+    state = _Shared(fb, marking, options.templates, numbered)
+    with Workers(options.jobs, limits, state) as workers:
         docs = _render_markdown(workers, fb, wanted, options)
         targets = plan({b: doc.text for b, doc in docs.items()}, options, edition)
         with OutputFolder(options.out, options.wait_lock) as folder:
             writer = _Writer(folder, options, edition, report, result)
-            site = _site_outputs(fb, options, edition, writer.manifest)
+            site = _site_outputs(fb, options, numbered, marking, writer.manifest)
             targets += [target for target, _ in site]
             todo = writer.skip_current(targets)
             if todo:
@@ -106,6 +121,8 @@ def build(options: Options, report: Report) -> Result:
             by_key = {target.key: target for target in todo}
             for job, outcome in workers.run(jobs):
                 writer.finish(by_key[job.key], outcome)
+            assert numbered.record is not None
+            writer.write_edition_record(numbered.record)
             writer.write_manifest(fb, targets, inputs)
     result.seconds = time.perf_counter() - started
     report(
@@ -117,15 +134,25 @@ def build(options: Options, report: Report) -> Result:
 
 
 def _site_outputs(
-    fb: FactBase, options: Options, edition: str, manifest: Manifest
+    fb: FactBase, options: Options, edition: Edition, marking: Marking | None, manifest: Manifest
 ) -> list[tuple[Target, Job]]:
     """The site-level outputs (catalogue, feed; `build/site.py`), each with its render job:
     the one place a build adds what describes the whole fact base rather than a briefing."""
-    site = site_view(fb, options, edition, manifest)
+    site = site_view(fb, options, edition, marking, manifest)
     return [
         (target, Job(target.key, render_site, (target.fmt, site, options.templates)))
         for target in site_targets(site, options)
     ]
+
+
+def _edition(fb: FactBase, options: Options, date: str) -> Edition:
+    """This edition: its record, and its number and previous edition from the records in the
+    output folder (read before the lock is taken: each was written atomically)."""
+    recorded = read_records(options.out)
+    for problem in recorded.problems:
+        log.warning("%s", problem)
+    record = current_record(fb, dt.date.fromisoformat(date))
+    return recorded.edition(record.date, record)
 
 
 def _input_state(fb: FactBase, options: Options) -> InputState:
@@ -292,8 +319,21 @@ class _Writer:
             self.manifest.outputs[path] = record
 
     def _fail(self, target: Target, detail: str) -> None:
-        self.result.failed[target.key] = detail
-        self.report(BuildEvent("failed", target.key, detail))
+        self._fail_named(target.key, detail)
+
+    def _fail_named(self, key: str, detail: str) -> None:
+        self.result.failed[key] = detail
+        self.report(BuildEvent("failed", key, detail))
+
+    def write_edition_record(self, record: EditionRecord) -> None:
+        """The edition's record (a site-level output: it describes the whole fact base).
+        A record that cannot be written fails like a target: exit 3, the rest is kept."""
+        try:
+            write_record(self.folder, self.manifest, record)
+        except BriefingError as error:
+            name = record_name(record.date.isoformat())
+            self.manifest.outputs.pop(name, None)
+            self._fail_named(name, str(error))
 
     def write_manifest(self, fb: FactBase, targets: list[Target], inputs: InputState) -> None:
         """The manifest last. `inputs` is the state of the inputs as the build read them; it

@@ -11,7 +11,9 @@ A build of some briefings (`briefing build ID`) still lists every briefing: the 
 describes the fact base as a full build with the same options would, so its links name the
 stable paths of every briefing and format; those of briefings not built yet are there after
 the next full build. Earlier editions come from the manifest: an edition folder is listed
-for a briefing when the manifest records its files there.
+for a briefing when the manifest records its files there; its number, title, BLUF and "What
+changed" headline from its JSON output there (when the JSON format was built), else its
+number is counted from the edition records the manifest lists, as the build counts it.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ import re
 from pathlib import Path
 
 from briefing import __version__
+from briefing.build.editions import RECORD_FORMAT
 from briefing.build.manifest import Manifest, regular_bytes
-from briefing.build.options import FORMATS, Options, output_names, split_marking
+from briefing.build.options import FORMATS, Options, output_names
 from briefing.build.plan import Target, digest, edition_name, template_digest
 from briefing.model import Briefing, FactBase, Marking
+from briefing.record import Edition
 from briefing.render.catalogue import (
     CatalogueEntry,
     EditionEntry,
@@ -34,7 +38,7 @@ from briefing.render.catalogue import (
     MarkingText,
     SiteView,
 )
-from briefing.render.context import format_date
+from briefing.render.context import document_view, format_date
 from briefing.render.document_json import read_output
 
 INDEX = "index"
@@ -75,12 +79,8 @@ def link(name: str) -> Link:
     return Link(name, base.partition(".")[2] or base, "application/octet-stream")
 
 
-def _marking(briefing: Briefing, fb: FactBase, override: str | None) -> MarkingText:
-    """The marking the briefing's own outputs print: `--marking`, its own, the fact base's."""
-    if override is not None:
-        classification, tlp = split_marking(override)
-        return MarkingText(classification or "", tlp or "")
-    marking: Marking = briefing.marking or fb.settings.marking
+def _marking(marking: Marking) -> MarkingText:
+    """The marking a briefing's own outputs print (`--marking`, its own, the fact base's)."""
     return MarkingText(marking.classification or "", marking.tlp.value if marking.tlp else "")
 
 
@@ -105,7 +105,19 @@ class _History:
             if match and match.group(1) < before and record.briefing:
                 dated = self.files.setdefault(record.briefing, {})
                 dated.setdefault(match.group(1), []).append(name)
+        self.records = sorted(
+            name.split("/")[1]
+            for name, record in manifest.outputs.items()
+            if record.format == RECORD_FORMAT and _EDITION_FILE.match(name)
+        )
         self.dates = sorted({d for dated in self.files.values() for d in dated})
+
+    def number(self, date: str) -> str:
+        """An earlier edition's number: 1 + the editions recorded before it (or, in a folder
+        from before edition records, before it among the edition folders)."""
+        if self.records:
+            return str(1 + sum(d < date for d in self.records))
+        return str(self.dates.index(date) + 1)
 
     def editions(self, briefing: Briefing) -> tuple[EditionEntry, ...]:
         """The briefing's earlier editions, newest first."""
@@ -116,21 +128,21 @@ class _History:
             recorded = self._recorded(edition_name(date, f"{briefing.id}.json"))
             found.append(
                 EditionEntry(
-                    number=recorded[0] if recorded else str(self.dates.index(date) + 1),
+                    number=recorded[0] if recorded else self.number(date),
                     date_iso=date,
                     date=format_date(date),
                     title=recorded[1] if recorded else briefing.title,
                     summary=recorded[2] if recorded else "",
-                    headline="",
+                    headline=recorded[3] if recorded else "",
                     links=links,
                     permanent=links,
                 )
             )
         return tuple(found)
 
-    def _recorded(self, name: str) -> tuple[str, str, str] | None:
-        """Number, title and BLUF of an earlier edition, from its JSON output, when the
-        manifest records it and the file still holds the bytes recorded."""
+    def _recorded(self, name: str) -> tuple[str, str, str, str] | None:
+        """Number, title, BLUF and "What changed" headline of an earlier edition, from its
+        JSON output, when the manifest records it and the file still holds those bytes."""
         record = self.manifest.outputs.get(name)
         if record is None:
             return None
@@ -140,48 +152,50 @@ class _History:
         output = read_output(data)
         if output is None:
             return None
-        return output.edition.number, output.title, " ".join(b.text for b in output.bluf)
+        bluf = " ".join(b.text for b in output.bluf)
+        return output.edition.number, output.title, bluf, output.changes.headline
 
 
-def site_view(fb: FactBase, options: Options, edition: str, manifest: Manifest) -> SiteView:
-    """Every briefing of the fact base as the catalogue and the feed show it."""
-    history = _History(manifest, options.out, edition)
+def site_view(
+    fb: FactBase, options: Options, edition: Edition, marking: Marking | None, manifest: Manifest
+) -> SiteView:
+    """Every briefing of the fact base as the catalogue and the feed show it, at `edition`
+    (its counted number and date; `marking` is `--marking`, overriding every other)."""
+    date = edition.date.isoformat()
+    history = _History(manifest, options.out, date)
     entries = []
     for briefing in sorted(fb.briefings, key=lambda b: (b.title.casefold(), b.id)):
-        stable = [
-            n
-            for fmt in options.formats
-            for n in output_names(briefing.id, fmt, options.pdf_variants)
-        ]
+        variants = options.pdf_variants
+        stable = [n for f in options.formats for n in output_names(briefing.id, f, variants)]
+        view = document_view(fb, briefing, marking, edition)
         current = EditionEntry(
-            number=briefing.edition,
-            date_iso=edition,
-            date=format_date(edition),
+            number=view.edition,
+            date_iso=view.edition_date_iso,
+            date=view.edition_date,
             title=briefing.title,
             summary=_bluf(briefing),
-            headline="",
+            headline=view.changes.headline,
             links=tuple(link(n) for n in stable),
-            permanent=tuple(link(edition_name(edition, n)) for n in stable),
+            permanent=tuple(link(edition_name(date, n)) for n in stable),
         )
         entries.append(
             CatalogueEntry(
                 id=briefing.id,
                 title=briefing.title,
                 subject=briefing.subject,
-                marking=_marking(briefing, fb, options.marking),
+                marking=_marking(view.marking),
                 current=current,
                 earlier=history.editions(briefing),
             )
         )
-    numbers = {e.current.number for e in entries}
     return SiteView(
         title=fb.settings.title,
         subject=fb.settings.subject,
         organisation=fb.settings.organisation,
         language=fb.settings.language,
-        edition_number=numbers.pop() if len(numbers) == 1 else "",
-        edition_date_iso=edition,
-        edition_date=format_date(edition),
+        edition_number=str(edition.number),
+        edition_date_iso=date,
+        edition_date=format_date(date),
         entries=tuple(entries),
         site_url=options.site_url or "",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from briefing.model import (
     CREDIBILITY_MEANING,
@@ -26,6 +27,10 @@ from briefing.model import (
     Timing,
     Watch,
 )
+from briefing.record import BriefingRecord, Edition, judgment_id
+
+if TYPE_CHECKING:
+    from briefing.render.changes import ChangesView
 
 SHARED_CONTEXT_TITLE = "Shared context"
 MONTHS = (
@@ -148,7 +153,10 @@ class DocumentView:
     subject: str
     as_of: str
     as_of_iso: str
-    edition: str
+    edition: str  # the counted edition number, "3": 1 + the editions recorded before it
+    edition_date_iso: str  # "2024-07-29": `--edition`, or the fact base's as-of date
+    edition_date: str  # as printed: "29 July 2024"
+    changes: ChangesView  # what changed since the previous edition, in this briefing
     organisation: str
     language: str
     event_noun: str  # what headings call the event: "before the hearing", "after the summit"
@@ -221,7 +229,7 @@ class _Builder:
             else:
                 background.append(view)
         figures = [
-            FigureRow(figure.label, _figure_text(figure.qualifier, figure.value, figure.unit), v)
+            FigureRow(figure.label, figure_text(figure.qualifier, figure.value, figure.unit), v)
             for v in views
             for figure in v.fact.figures
         ]
@@ -263,14 +271,25 @@ def _entity_order(entity: Entity) -> tuple[str, str]:
     return (entity.kind.value, entity.name)
 
 
-def _figure_text(qualifier: str, value: float, unit: str) -> str:
+def figure_text(qualifier: str, value: float, unit: str) -> str:
     prefix = "" if qualifier == "exactly" else f"{qualifier} "
     singular = value == 1 and unit.endswith("s") and not unit.endswith("ss")
     return f"{prefix}{format_number(value)} {unit[:-1] if singular else unit}"
 
 
-def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = None) -> DocumentView:
-    """The view one briefing's templates render; `marking` overrides every other marking."""
+def document_view(
+    fb: FactBase,
+    briefing: Briefing,
+    marking: Marking | None = None,
+    edition: Edition | None = None,
+) -> DocumentView:
+    """The view one briefing's templates render; `marking` overrides every other marking.
+
+    `edition` is the edition being built, with the records it compares; None: a first
+    edition dated as of the fact base (`briefing list` and other views that print nothing).
+    """
+    from briefing.render.changes import changes_view  # it builds on this module's notes
+
     builder = _Builder(fb)
     index = builder.index
     context: SectionView | None = None
@@ -333,13 +352,18 @@ def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = No
     for ident in briefing.includes:
         topics = index.briefings[ident].topics
         keywords += [index.topics[t].title for t in topics if t in index.topics]
+    edition = edition or Edition(1, fb.settings.as_of)
+    changes, change_notes = changes_view(edition, briefing.id, index.sources)
     return DocumentView(
         id=briefing.id,
         title=briefing.title,
         subject=briefing.subject,
         as_of=format_date(fb.settings.as_of),
         as_of_iso=fb.settings.as_of.isoformat(),
-        edition=briefing.edition,
+        edition=str(edition.number),
+        edition_date_iso=edition.date.isoformat(),
+        edition_date=format_date(edition.date),
+        changes=changes,
         organisation=fb.settings.organisation,
         language=fb.settings.language,
         event_noun=fb.settings.event_noun,
@@ -352,7 +376,21 @@ def document_view(fb: FactBase, briefing: Briefing, marking: Marking | None = No
         index=entity_index,
         sources=sources,
         facts_by_id=views,
-        notes=_notes(builder, views, fb.entities),
+        notes=_notes(builder, views, fb.entities) | change_notes,
+    )
+
+
+def shown_by(view: DocumentView) -> BriefingRecord:
+    """What a briefing's view shows, by id: its part of an edition's record."""
+    sections = [s for s in (view.context, view.main, *view.parts) if s is not None]
+    briefings = [s.briefing for s in sections if s.briefing is not None]
+    return BriefingRecord(
+        id=view.id,
+        title=view.title,
+        facts=list(view.facts_by_id),
+        discrepancies=[d.discrepancy.id for s in sections for d in s.discrepancies],
+        sources=[s.id for s in view.sources],
+        judgments=[judgment_id(b.id, n) for b in briefings for n in range(1, len(b.judgments) + 1)],
     )
 
 

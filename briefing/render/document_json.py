@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from briefing.changes import ChangeKind
 from briefing.model import (
     CREDIBILITY_MEANING,
     RELIABILITY_MEANING,
@@ -156,6 +157,28 @@ class EditionOut(_Out):
     date: str = Field(description="The edition date, YYYY-MM-DD.")
 
 
+class ChangeOut(_Out):
+    """One change since the previous edition, in this briefing."""
+
+    kind: ChangeKind = Field(description="What changed (the same kinds as `briefing diff`).")
+    id: str = Field(description="Stable id of the fact, discrepancy, judgment or source.")
+    text: str = Field(description="The statement, subject, judgment or source label.")
+    before: str = Field(description="Old wording, term or value; '' when not applicable.")
+    after: str = Field(description="New wording, term or value; '' when not applicable.")
+    figure: str = Field(description="The figure's label for figure-changed, else ''.")
+    citations: list[CitationOut] = Field(description="The citations the entry rests on.")
+
+
+class ChangesOut(_Out):
+    """What changed in this briefing since the previous edition."""
+
+    first: bool = Field(description="No earlier edition shows this briefing.")
+    headline: str = Field(description="One line, e.g. 'No changes since edition 2 (...).'")
+    since_edition: str | None = Field(description="The previous edition's number, or null.")
+    since_date: str | None = Field(description="The previous edition's date, or null.")
+    entries: list[ChangeOut]
+
+
 class SourceOut(_Out):
     """A source the briefing cites, with its grade."""
 
@@ -194,6 +217,7 @@ class BriefingOutput(_Out):
     keywords: list[str]
     bluf: list[SourcedTextOut] = Field(description="Bottom line up front, in order.")
     key_judgments: list[JudgmentOut]
+    changes: ChangesOut = Field(description="What changed since the previous edition.")
     sections: list[SectionOut] = Field(
         description="Shared context (read-aheads), the briefing itself, then included parts."
     )
@@ -306,7 +330,33 @@ def _source(source: Source) -> SourceOut:
     )
 
 
-def briefing_output(view: DocumentView, edition_date: str) -> BriefingOutput:
+def _changes(view: DocumentView) -> ChangesOut:
+    changes = view.changes
+    entries = []
+    for entry in changes.entries:
+        notes = [view.notes[k] for k in entry.notes if k in view.notes]
+        citations = [c for note in notes for c in _citations(note.citations)]
+        entries.append(
+            ChangeOut(
+                kind=ChangeKind(entry.kind),
+                id=entry.id,
+                text=entry.text,
+                before=entry.before,
+                after=entry.after,
+                figure=entry.figure,
+                citations=citations,
+            )
+        )
+    return ChangesOut(
+        first=changes.first,
+        headline=changes.headline,
+        since_edition=changes.since_edition or None,
+        since_date=changes.since_date_iso or None,
+        entries=entries,
+    )
+
+
+def briefing_output(view: DocumentView) -> BriefingOutput:
     """The document view as the JSON output's model."""
     sections = [
         *([_section(view.context, "context")] if view.context else []),
@@ -328,11 +378,12 @@ def briefing_output(view: DocumentView, edition_date: str) -> BriefingOutput:
         organisation=view.organisation,
         language=view.language,
         as_of=view.as_of_iso,
-        edition=EditionOut(number=view.edition, date=edition_date or view.as_of_iso),
+        edition=EditionOut(number=view.edition, date=view.edition_date_iso),
         marking=_marking(view.marking),
         keywords=list(view.keywords),
         bluf=[SourcedTextOut(text=b.text, facts=list(b.facts)) for b in main.bluf] if main else [],
         key_judgments=[_judgment(j) for j in view.main.judgments],
+        changes=_changes(view),
         sections=sections,
         discrepancies=discrepancies,
         timeline=[
@@ -365,4 +416,4 @@ def output_schema() -> dict[str, Any]:
 
 def json_file(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
     """The renderer of the `json` format: the document view as JSON."""
-    return (output_bytes(briefing_output(doc.view, job.edition)),)
+    return (output_bytes(briefing_output(doc.view)),)

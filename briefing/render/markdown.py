@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from briefing.errors import InvalidInput, Problem
 from briefing.model import Briefing, FactBase, Marking
+from briefing.record import Edition
 from briefing.render.context import DocumentView, document_view
 from briefing.render.summary import summary_view
 from briefing.render.templating import NoteLedger, environment, md, render_template
@@ -43,9 +44,10 @@ def render_markdown(
     *,
     marking: Marking | None = None,
     templates: Path | None = None,
+    edition: Edition | None = None,
 ) -> MarkdownDocument:
     """Render one briefing's Markdown through its template (user templates searched first)."""
-    view = document_view(fb, briefing, marking)
+    view = document_view(fb, briefing, marking, edition)
     ledger = NoteLedger(view.notes)
     portion = f"{md(view.marking.portion_marks)} " if view.marking.portion_marks else ""
     body = render_template(
@@ -61,9 +63,9 @@ def render_markdown(
                     1,
                     "template-drops",
                     f"briefing {briefing.id}: the template shows no section holding {what}",
-                    "render every section of the view (doc.context, doc.main and doc.parts; "
-                    "see the `gathered` and `topic_body` macros of _sections.md.j2), or take "
-                    "it out of the briefing",
+                    "render every section of the view (doc.context, doc.main, doc.parts and "
+                    "doc.changes; see the `gathered`, `topic_body` and `changes` macros of "
+                    "_sections.md.j2), or take it out of the briefing",
                 )
                 for what in missing
             ]
@@ -77,9 +79,10 @@ def render_summary_markdown(
     *,
     marking: Marking | None = None,
     templates: Path | None = None,
+    edition: Edition | None = None,
 ) -> MarkdownDocument:
     """The one-page summary's Markdown (`summary.md.j2`, user templates searched first)."""
-    return summary_markdown(document_view(fb, briefing, marking), templates)
+    return summary_markdown(document_view(fb, briefing, marking, edition), templates)
 
 
 def summary_markdown(view: DocumentView, templates: Path | None = None) -> MarkdownDocument:
@@ -98,7 +101,8 @@ def summary_markdown(view: DocumentView, templates: Path | None = None) -> Markd
 
 def unrendered(view: DocumentView, body: str, notes_used: set[str]) -> list[str]:
     """What the view's sections hold that the rendered template left out: a fact whose note
-    it never referenced, a discrepancy whose subject it never printed."""
+    it never referenced, a discrepancy whose subject it never printed, a change since the
+    last edition it never cited (or, for an added source, never named)."""
     sections = [s for s in (view.context, view.main, *view.parts) if s is not None]
     missing = [f"fact {v.id}" for s in sections for v in s.facts if v.id not in notes_used]
     letters = _letters(body)  # escaping and typography change marks, never letters
@@ -108,6 +112,15 @@ def unrendered(view: DocumentView, body: str, notes_used: set[str]) -> list[str]
         for d in s.discrepancies
         if _letters(d.discrepancy.subject) not in letters
     ]
+    changes = view.changes
+    if changes.entries and _letters(changes.headline) not in letters:
+        missing.append("the changes since the last edition (doc.changes.headline)")
+    for entry in changes.entries:
+        # Its notes cited, and what only this entry says printed: the old wording or value.
+        said = [entry.before] if entry.before else []
+        said += [entry.text] if entry.source is not None else []
+        if not set(entry.notes) <= notes_used or any(_letters(t) not in letters for t in said):
+            missing.append(f"change {entry.kind} {entry.id}")
     return list(dict.fromkeys(missing))
 
 
