@@ -67,7 +67,7 @@ def test_each_entry_shows_title_subject_marking_and_edition(shipped_out: Path) -
         marking = briefing.marking or fb.settings.marking
         assert tools.fold_marks(briefing.subject) in text
         assert marking.banner in text
-    assert f"Edition {fb.briefings[0].edition}, 28 July 2024" in text
+    assert "Edition 1, 28 July 2024: First edition." in text
 
 
 def test_a_build_of_one_briefing_still_lists_every_briefing(mini: Path, tmp_path: Path) -> None:

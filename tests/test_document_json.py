@@ -99,3 +99,50 @@ def test_the_bytes_read_back_to_the_same_document(shipped_out: Path) -> None:
     assert output is not None and output.id == "c2-restructuring"
     assert read_output(b'{"id": "x"}') is None
     assert read_output(b"not json") is None
+
+
+def test_the_json_says_what_changed_since_the_last_edition(mini: Path, tmp_path: Path) -> None:
+    """Edition 1; one fact reworded and one added; edition 2: its JSON lists exactly those
+    two changes, each with its citations, and still validates."""
+    out = tmp_path / "out"
+    options = {"factbase": mini, "out": out, "formats": ("json",)}
+    assert not run(Options(**options, edition="2024-07-28")).failed  # type: ignore[arg-type]
+    first = json.loads((out / "c2.json").read_text(encoding="utf-8"))
+    assert first["edition"] == {"number": "1", "date": "2024-07-28"}
+    assert first["changes"] == {
+        "first": True, "headline": "First edition.", "since_edition": None, "since_date": None,
+        "entries": [],
+    }  # fmt: skip
+    facts = mini / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    text = text.replace("Japan hosts about 54,000 US troops.", "Japan hosts some 54,000 US troops.")
+    facts.write_text(text.rstrip("\n") + "\n" + ADDED_FACT, encoding="utf-8")
+    assert not run(Options(**options, edition="2024-07-29")).failed  # type: ignore[arg-type]
+    second = json.loads((out / "c2.json").read_text(encoding="utf-8"))
+    assert second["edition"] == {"number": "2", "date": "2024-07-29"}
+    changes = second["changes"]
+    assert changes["since_edition"] == "1" and changes["since_date"] == "2024-07-28"
+    assert [(e["kind"], e["id"]) for e in changes["entries"]] == [
+        ("fact-added", "troops-again"),
+        ("fact-reworded", "troops-54000"),
+    ]
+    reworded = changes["entries"][1]
+    assert reworded["before"] == "Japan hosts about 54,000 US troops."
+    assert reworded["after"] == "Japan hosts some 54,000 US troops."
+    assert all(e["citations"] for e in changes["entries"])
+    validator = jsonschema.Draft202012Validator(published_schema())
+    assert list(validator.iter_errors(second)) == []
+    earlier = json.loads((out / "editions" / "2024-07-28" / "c2.json").read_text("utf-8"))
+    assert earlier == first
+
+
+ADDED_FACT = """\
+  - id: troops-again
+    topics: [context]
+    statement: Some 54,000 US troops are based in Japan.
+    kind: background
+    credibility: 3
+    citations:
+      - source: mini
+        quote: Japan hosts 54,000 US troops
+"""

@@ -144,7 +144,11 @@ def test_one_entry_per_briefing_edition_newest_first(mini: Path, tmp_path: Path)
     assert [e.updated for e in feed.entries] == ["2024-07-29T00:00:00Z", "2024-07-28T00:00:00Z"]
     assert feed.feed.updated == "2024-07-29T00:00:00Z"
     assert len({e.id for e in feed.entries}) == 2
+    assert feed.entries[0].summary.endswith("\n\nNo changes since edition 1 (28 July 2024).")
+    assert feed.entries[0].title.endswith("edition 2, 29 July 2024")
     older = feed.entries[1]
+    assert older.title.endswith("edition 1, 28 July 2024")
+    assert older.summary.endswith("\n\nFirst edition.")
     assert {link.href for link in older.links} == {
         "editions/2024-07-28/c2.html",
         "editions/2024-07-28/c2.pdf",
@@ -212,3 +216,21 @@ def test_a_site_url_must_be_a_web_folder(url: str, mini: Path, tmp_path: Path) -
 
     with pytest.raises(UsageError, match="--site-url"):
         Options(factbase=mini, out=tmp_path, site_url=url)
+
+
+def test_the_summary_adds_what_changed_to_the_bluf(mini: Path, tmp_path: Path) -> None:
+    """Edition 1; one fact reworded; edition 2: the feed and the catalogue say so."""
+    out = tmp_path / "out"
+    formats = ("html", "json")
+    assert not run(Options(factbase=mini, out=out, formats=formats, edition="2024-07-28")).failed
+    facts = mini / "facts.yaml"
+    facts.write_text(
+        facts.read_text("utf-8").replace("hosts about 54,000", "hosts some 54,000"), "utf-8"
+    )
+    assert not run(Options(factbase=mini, out=out, formats=formats, edition="2024-07-29")).failed
+    newest = read(out / "feed.xml").entries[0]
+    headline = "1 change since edition 1 (28 July 2024): 1 fact reworded."
+    assert newest.summary.endswith(f"\n\n{headline}")
+    assert newest.summary.startswith("The ministers agreed to turn US Forces Japan")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert f"Edition 2, <time datetime=\"2024-07-29\">29 July 2024</time>: {headline}" in page
