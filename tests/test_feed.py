@@ -1,6 +1,7 @@
-"""The Atom feed, `out/feed.xml`: read by feedparser as a feed reader reads it (no bozo), one
-entry per briefing edition, dates from the editions (never the clock), stable ids, links to
-the HTML and the PDF, hostile metadata as text, and RFC 4287's structural rules.
+"""The Atom feed, `out/feed.xml`: read by feedparser as a feed reader reads it (no bozo), valid
+against the Atom RELAX NG schema (lxml), one entry per briefing edition, dates from the
+editions (never the clock), stable ids, links to the HTML and the PDF, hostile metadata as
+text, and the rules RFC 4287 states in prose.
 """
 
 from __future__ import annotations
@@ -85,6 +86,30 @@ def rfc4287_problems(data: bytes) -> list[str]:
     return problems
 
 
+def relax_ng_errors(data: bytes) -> list[str]:
+    """Errors against the Atom RELAX NG schema (tests/fixtures/atom.rng, after RFC 4287
+    appendix B), as lxml's libxml2 validator reports them."""
+    from lxml import etree
+
+    schema = etree.RelaxNG(etree.parse(str(REPO / "tests" / "fixtures" / "atom.rng")))
+    valid = schema.validate(etree.fromstring(data))
+    return [] if valid else [f"{e.line}: {e.message}" for e in schema.error_log]
+
+
+def test_the_relax_ng_schema_refuses_what_atom_refuses(shipped_out: Path) -> None:
+    """A check of the check: the schema takes the feed and refuses broken copies of it."""
+    data = (shipped_out / "feed.xml").read_bytes()
+    assert relax_ng_errors(data) == []
+    broken = [
+        data.replace(b"<updated>2024-07-28T00:00:00Z</updated>", b"<updated>28 July</updated>", 1),
+        re.sub(rb"<id>[^<]*</id>", b"", data, count=1),
+        data.replace(b"<entry>", b"<entry><title>again</title>", 1),
+        data.replace(b"<entry>", b"<entry><bogus/>", 1),
+        re.sub(rb' href="[^"]*"', b"", data, count=1),
+    ]
+    assert all(relax_ng_errors(b) for b in broken)
+
+
 # ------------------------------------------------------------------ the shipped feed
 
 
@@ -100,6 +125,7 @@ def test_the_shipped_feed_has_one_entry_per_briefing_and_parses_cleanly(
     assert feed.feed.updated == "2024-07-28T00:00:00Z"
     assert feed.feed.title == fb.settings.title
     assert rfc4287_problems((shipped_out / "feed.xml").read_bytes()) == []
+    assert relax_ng_errors((shipped_out / "feed.xml").read_bytes()) == []
 
 
 def test_each_entry_summarises_the_bluf_and_links_the_html_and_the_pdf(
@@ -155,6 +181,7 @@ def test_one_entry_per_briefing_edition_newest_first(mini: Path, tmp_path: Path)
     }
     assert older.summary.startswith("The ministers agreed")  # read back from its JSON
     assert rfc4287_problems((out / "feed.xml").read_bytes()) == []
+    assert relax_ng_errors((out / "feed.xml").read_bytes()) == []
 
 
 def test_entry_ids_do_not_depend_on_the_site_url_or_the_build(mini: Path, tmp_path: Path) -> None:
@@ -208,6 +235,7 @@ def test_hostile_titles_and_bluf_are_text_in_the_feed(tmp_path: Path) -> None:
     feed = read(out / "feed.xml")
     assert feed.feed.title == f"F {HOSTILE}"  # a plain-text construct, read back as text
     assert rfc4287_problems(data_bytes) == []
+    assert relax_ng_errors(data_bytes) == []
 
 
 @pytest.mark.parametrize("url", ["ftp://x/", "javascript:alert(1)", "https://x/?a=1", "x"])
