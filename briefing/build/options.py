@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +138,8 @@ def split_marking(text: str | None) -> tuple[str | None, str | None]:
 
 def site_url(text: str) -> str:
     """`--site-url`: an http(s) URL of the folder out/ is served from, ending in `/`."""
+    import urllib.parse  # only when given: `--help` and the fast path stay light
+
     parts = urllib.parse.urlsplit(text.strip())
     if (
         parts.scheme not in ("http", "https")
