@@ -336,7 +336,7 @@ def test_retired_facts_figures_judgments_and_disagreements_each_cite_their_notes
         "*Now very likely, previously likely.*"
     )
     assert (
-        "[^retired:troops-rotation]: Retired fact, as edition 1 (28 July 2024) cited it: "
+        "[^retired:troops-rotation]: As edition 1 (28 July 2024) cited it: "
         "information credibility 3: possibly true.\n"
         "    - **mini** (C, fairly reliable; report): “The ministers agreed on Sunday that "
         "U.S. Forces Japan will become a joint force headquarters.”"
@@ -345,7 +345,8 @@ def test_retired_facts_figures_judgments_and_disagreements_each_cite_their_notes
     retired = html.split('id="c2-facts-retired"', 1)[1].split("</li>", 1)[0]
     note = re.search(r'href="#(c2--fn\d+)"', retired)
     assert note is not None, retired
-    assert f'<li id="{note.group(1)}" class="footnote-item"><p>Retired fact, as edition 1' in html
+    item = f'<li id="{note.group(1)}" class="footnote-item">'
+    assert f"{item}<p>As edition 1 (28 July 2024) cited it" in html
     assert vnu(out / "c2.html") == []
     visit(page, out / "c2.html")
     assert axe_violations(page) == []

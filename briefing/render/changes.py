@@ -185,8 +185,7 @@ def _entry(
         fact = old.facts[ident]
         key = f"retired:{ident}"
         heading = (
-            f"Retired fact, as {since} cited it: "
-            f"information credibility {fact.credibility}: "
+            f"As {since} cited it: information credibility {fact.credibility}: "
             f"{CREDIBILITY_MEANING[fact.credibility]}."
         )
         notes[key] = Note(key, heading, _citations(fact.citations, previous))
