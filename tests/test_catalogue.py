@@ -302,3 +302,18 @@ def test_a_briefing_may_not_take_a_site_output_name(mini: Path) -> None:
     reserved = [p for p in problems if p.code == "briefing-id-reserved"]
     assert len(reserved) == 1
     assert reserved[0].file.endswith("index.yaml") and "out/index.html" in reserved[0].message
+
+
+def test_relative_links_pass_the_inert_check_only_where_asked_for() -> None:
+    from briefing.errors import RenderError
+    from briefing.render.inert import ensure_inert
+
+    page = '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>{}</body></html>'
+    relative = page.format('<a href="editions/2024-07-28/c2.pdf">PDF</a>')
+    ensure_inert(relative, "index.html", relative_links=True)
+    with pytest.raises(RenderError, match="link to"):
+        ensure_inert(relative, "c2.html")  # a briefing page links to the web or itself only
+    for href in ("javascript:alert(1)", "java\tscript:x", "//evil.example/", "/etc/passwd",
+                 "data:text/html,x", " vbscript:x"):  # fmt: skip
+        with pytest.raises(RenderError, match="link to"):
+            ensure_inert(page.format(f'<a href="{href}">x</a>'), "index.html", relative_links=True)
