@@ -91,3 +91,25 @@ def test_strict_fails_the_target_with_warnings_only(
     assert f"failed  c2.pdf: 1 renderer warning under --strict: {IGNORED}" in proc.stdout
     assert "built   c3.pdf" in proc.stdout
     assert not (tmp_path / "out" / "c2.pdf").exists()
+
+
+def test_shipped_templates_build_every_format_under_strict(tmp_path: Path) -> None:
+    """The shipped stylesheets give WeasyPrint nothing to warn about, in any format: a
+    scheduler running `--strict` must not fail on our own CSS (media features in the summary
+    once warned on every summary PDF)."""
+    shutil.copytree(MINI, tmp_path / "mini")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefing", "build", "--facts", str(tmp_path / "mini" / "factbase"),
+         "--out", str(out), "--strict", "--log-format", "json", "--verbose", "-j", "2"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    built = {e["target"] for e in events if e["event"] == "built"}
+    assert {"c2.pdf", "c2.summary"} <= built
+    assert [e for e in events if e.get("warnings")] == []

@@ -239,15 +239,12 @@ def render_html(
 
 
 def render_summary_html(
-    doc: MarkdownDocument, *, templates: Path | None = None, extra_css: str = ""
+    doc: MarkdownDocument, *, templates: Path | None = None, extra_css: str = "", screen: bool = True
 ) -> str:
-    """The one-page summary as a standalone page: the card layout, no contents list."""
-    return render_html(
-        doc,
-        templates=templates,
-        extra_css=stylesheet("summary.css") + extra_css,
-        shell="summary.html.j2",
-    )
+    """The one-page summary as a standalone page: the card layout, no contents list. The
+    narrow-screen rules are left out of the page WeasyPrint lays out (`screen=False`)."""
+    css = stylesheet("summary.css") + (stylesheet("summary-screen.css") if screen else "")
+    return render_html(doc, templates=templates, extra_css=css + extra_css, shell="summary.html.j2")
 
 
 def page_file(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:

@@ -244,7 +244,7 @@ def summary_pdf_html(
         + f"\n@page {{ size: {page_size}; }}\n"
         + f".briefing-doc.bf-summary {{ --bf-summary-size: {size}pt; }}\n"
     )  # fmt: skip
-    return render_summary_html(doc, templates=templates, extra_css=page_css)
+    return render_summary_html(doc, templates=templates, extra_css=page_css, screen=False)
 
 
 def render_summary_pdf(
