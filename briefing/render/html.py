@@ -239,7 +239,11 @@ def render_html(
 
 
 def render_summary_html(
-    doc: MarkdownDocument, *, templates: Path | None = None, extra_css: str = "", screen: bool = True
+    doc: MarkdownDocument,
+    *,
+    templates: Path | None = None,
+    extra_css: str = "",
+    screen: bool = True,
 ) -> str:
     """The one-page summary as a standalone page: the card layout, no contents list. The
     narrow-screen rules are left out of the page WeasyPrint lays out (`screen=False`)."""
