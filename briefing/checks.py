@@ -5,7 +5,9 @@ Every check returns located problems; nothing stops at the first one.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -155,7 +157,7 @@ class Provenance:
 
     def coverage(self) -> dict[str, SourceCoverage]:
         """Per source: sentences outside excluded lines, and how many a citation touches."""
-        covered: dict[str, list[tuple[int, int]]] = {s.id: [] for s in self.fb.sources}
+        covered: dict[str, set[tuple[int, int]]] = {s.id: set() for s in self.fb.sources}
         citing: dict[str, set[str]] = {s.id: set() for s in self.fb.sources}
         for fact in self.fb.facts:
             for cit in fact.citations:
@@ -163,7 +165,7 @@ class Provenance:
                     citing[cit.source].add(fact.id)
         for site in citation_sites(self.fb):
             if site.citation.source in covered:
-                covered[site.citation.source] += self.spans(site.citation)
+                covered[site.citation.source].update(self.spans(site.citation))
         result = {}
         for source in self.fb.sources:
             text = self.texts[source.id]
@@ -175,14 +177,14 @@ class Provenance:
             excluded = {
                 n for ex in source.exclude for n in range(ex.span.start, min(ex.span.stop, end))
             }
-            spans = covered[source.id]
+            spans = SpanIndex(covered[source.id])
             counted = cited = 0
             uncited = []
             for sentence in sentences(text):
                 if sentence.line in excluded:
                     continue
                 counted += 1
-                if any(s < sentence.end and sentence.start < e for s, e in spans):
+                if spans.overlaps(sentence.start, sentence.end):
                     cited += 1
                 else:
                     uncited.append((sentence.line, sentence.column, sentence.text))
@@ -190,6 +192,21 @@ class Provenance:
                 source.id, counted, cited, tuple(uncited), len(citing[source.id])
             )
         return result
+
+
+class SpanIndex:
+    """Spans [start, end) of one text, sorted once, so that whether any of them overlaps a
+    range costs a binary search, not a pass over every citation of the source."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span begins before `end` and ends after `start`."""
+        before = bisect.bisect_left(self.starts, end)  # the spans that begin before `end`
+        return before > 0 and self.reach[before - 1] > start
 
 
 def quote_spans(norm: Normalised, quote: str) -> list[tuple[int, int]]:
@@ -296,11 +313,12 @@ def _references(report: _Reporter, index: Index) -> None:
             return
         if _DEFINED_IN.get(what, f"briefing:{value}") in fb.broken:
             return  # defined in a file that could not be read: its ids are unknown, not wrong
-        close = _closest(value, table)
+        close = closest(value, table)
         hint = f"did you mean {close[0]!r}?" if close else f"define the {what} or fix the id"
         report.at(key, path, f"unknown-{what}", f"unknown {what} {value!r}", hint)
 
     topics, facts, entities = index.topics, index.facts, index.entities
+    closest = _Suggestions()
     for i, event in enumerate(fb.settings.events):
         for j, person in enumerate(event.participants):
             ref("settings", ("events", i, "participants", j), person, entities, "entity")
@@ -335,10 +353,22 @@ def _references(report: _Reporter, index: Index) -> None:
                     ref(key, (section, j, "facts", k), fact_id, facts, "fact")
 
 
-def _closest(value: str, known: Mapping[str, object]) -> list[str]:
-    """The known id nearest to a mistyped one, if any is near (fast on 10,000 ids)."""
-    found = rf_process.extractOne(value, list(known), scorer=fuzz.ratio, score_cutoff=60)
-    return [found[0]] if found else []
+class _Suggestions:
+    """The known id nearest to a mistyped one, if any is near: each table's ids listed once
+    and each answer kept, so many wrong references cost one search per distinct id, not a
+    copy of a 100,000-id table per reference."""
+
+    def __init__(self) -> None:
+        self.choices: dict[int, list[str]] = {}
+        self.found: dict[tuple[int, str], list[str]] = {}
+
+    def __call__(self, value: str, known: Mapping[str, object]) -> list[str]:
+        key = (id(known), value)
+        if key not in self.found:
+            choices = self.choices.setdefault(id(known), list(known))
+            match = rf_process.extractOne(value, choices, scorer=fuzz.ratio, score_cutoff=60)
+            self.found[key] = [match[0]] if match else []
+        return self.found[key]
 
 
 def _source_files(report: _Reporter) -> None:
@@ -383,18 +413,19 @@ def _source_files(report: _Reporter) -> None:
 
 
 def _quotes(report: _Reporter, provenance: Provenance) -> None:
+    files = {s.id: s.file for s in reversed(report.fb.sources)}  # the first source of an id
     for site in citation_sites(report.fb):
         cit = site.citation
         if cit.source not in provenance.normalised or provenance.spans(cit):
             continue
-        source = next(s for s in report.fb.sources if s.id == cit.source)
+        source_file = files[cit.source]
         cut = provenance.cut_word(cit)
         if cut is not None:
             report.at(
                 site.key,
                 (*site.path, "quote"),
                 "quote-cuts-word",
-                f'{site.owner}: quote cuts the word "{cut}" of {source.file}: '
+                f'{site.owner}: quote cuts the word "{cut}" of {source_file}: '
                 f'"{shorten(cit.quote, 80)}"',
                 "start and end the quote on whole words, as the source has them",
             )
@@ -414,7 +445,7 @@ def _quotes(report: _Reporter, provenance: Provenance) -> None:
             site.key,
             (*site.path, "quote"),
             "quote-not-found",
-            f'{site.owner}: quote not found in {source.file}: "{shorten(cit.quote, 80)}"',
+            f'{site.owner}: quote not found in {source_file}: "{shorten(cit.quote, 80)}"',
             hint,
         )
 

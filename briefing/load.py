@@ -41,9 +41,11 @@ from briefing.model import (
     Strict,
 )
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
+# 100,000 facts of some 600 bytes and 20 values each fit, with room (issue 15); each bound
+# keeps a hostile file to a few GiB of memory (100,000 facts take about 1.3 GiB).
+MAX_FILE_BYTES = 96 * 1024 * 1024
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a news article is some 10 KiB; 2 MiB is a short book
-MAX_NODES = 500_000
+MAX_NODES = 4_000_000
 MAX_DEPTH = 64  # libyaml's composer recurses in C: very deep nesting would crash the process
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STANDARD_TAGS = {

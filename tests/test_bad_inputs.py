@@ -159,15 +159,14 @@ def test_build_refuses_and_leaves_the_output_folder_as_it_was(
 # --------------------------------------------------------------------------- too big to keep
 
 
-def test_a_50_mb_file_is_refused_by_size_before_it_is_read(tmp_path: Path) -> None:
-    factbase = overlay("yaml-empty", tmp_path / "mini")  # any copy will do
+def test_a_file_over_the_cap_is_refused_by_size_before_it_is_read(tmp_path: Path) -> None:
+    factbase = overlay("yaml-empty", tmp_path / "mini")
     facts = factbase / "facts.yaml"
     line = b"  - just some filler text to make the file big\n"
     with facts.open("wb") as handle:
         handle.write(b"facts:\n")
-        block = line * 100_000
-        while handle.tell() < 50 * 1024 * 1024:
-            handle.write(block)
+        handle.write(line * 20_000)
+        handle.truncate(MAX_FILE_BYTES + 1024 * 1024)  # the rest sparse: never read anyway
     assert facts.stat().st_size > MAX_FILE_BYTES
     started = time.perf_counter()
     proc = run_module("validate", "--facts", factbase)
@@ -175,8 +174,17 @@ def test_a_50_mb_file_is_refused_by_size_before_it_is_read(tmp_path: Path) -> No
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert f"{facts}:1:1: error: file is " in proc.stderr
-    assert "over the 8,388,608-byte cap" in proc.stderr
+    assert f"over the {MAX_FILE_BYTES:,}-byte cap" in proc.stderr
     assert "split the file" in proc.stderr
+
+
+def test_the_size_caps_admit_a_fact_base_of_100000_facts() -> None:
+    """Issue 15: validation scales to 100,000 facts, some 55 MiB and 1.8 million values in
+    the synthetic base of bench/synthetic.py."""
+    from briefing.load import MAX_NODES
+
+    assert MAX_FILE_BYTES >= 80 * 1024 * 1024
+    assert MAX_NODES >= 3_000_000
 
 
 def test_deep_nesting_is_refused_before_the_c_composer_can_crash(tmp_path: Path) -> None:
@@ -210,7 +218,12 @@ def test_deep_nesting_reads_the_same_whichever_yaml_parser_runs(
     assert problems[0].message == "nesting is deeper than 64 levels"
 
 
-def test_half_a_million_values_are_refused_quickly(tmp_path: Path) -> None:
+def test_values_over_the_cap_are_refused_quickly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing import load
+
+    monkeypatch.setattr(load, "MAX_NODES", 500_000)  # the mechanism, at a size quick to write
     factbase = overlay("yaml-empty", tmp_path / "mini")
     (factbase / "facts.yaml").write_text("facts: [" + ",".join(["1"] * 500_001) + "]\n")
     started = time.perf_counter()

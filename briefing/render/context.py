@@ -186,11 +186,17 @@ class _Builder:
     def __init__(self, fb: FactBase) -> None:
         self.fb = fb
         self.index = Index.of(fb)
+        # fact id → subjects of the discrepancies about it, in file order: built once, not
+        # searched per fact (facts × discrepancies grows with the square of the fact base)
+        self.disputed: dict[str, list[str]] = {}
+        for d in fb.discrepancies:
+            for fact_id in dict.fromkeys(d.facts):
+                self.disputed.setdefault(fact_id, []).append(d.subject)
 
     def fact_view(self, fact: Fact) -> FactView:
         timings = {self.index.sources[c.source].timing for c in fact.citations}
         timing = Timing.REPORT if Timing.REPORT in timings else Timing.PREVIEW
-        disputed_in = tuple(d.subject for d in self.fb.discrepancies if fact.id in d.facts)
+        disputed_in = tuple(self.disputed.get(fact.id, ()))
         return FactView(fact, timing, self.citations(fact.citations), disputed_in)
 
     def citations(self, citations: list[Citation]) -> tuple[NoteCitation, ...]:
@@ -234,11 +240,10 @@ class _Builder:
             for figure in v.fact.figures
         ]
         fact_ids = {v.id for v in views}
-        people_ids: list[str] = []
+        people_ids: dict[str, None] = {}  # first-seen order, without a scan per fact
         for view in views:
             for ident in [*view.fact.entities, *([view.fact.speaker] if view.fact.speaker else [])]:
-                if ident not in people_ids:
-                    people_ids.append(ident)
+                people_ids.setdefault(ident)
         people = sorted((self.index.entities[i] for i in people_ids), key=_entity_order)
         shown = shown_discrepancies if shown_discrepancies is not None else set()
         discrepancies = []

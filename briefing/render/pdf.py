@@ -1,6 +1,7 @@
 """HTML → PDF with WeasyPrint. The only module importing `weasyprint`, and only when called.
 
-Lays a document out once and writes each requested PDF variant from that one layout. The URL
+Lays a document out once and writes the tagged PDF/UA-1 file from that one layout; the PDF/A-3b
+file is made from its bytes (`briefing.render.pdfa`), not written a second time. The URL
 fetcher allows nothing but `data:` URLs and files inside the shipped assets folder: fact text
 is untrusted, and WeasyPrint's default fetcher would read local files and reach the network.
 """
@@ -22,6 +23,7 @@ from briefing.render.markdown import MarkdownDocument
 from briefing.resources import ASSETS
 
 UA = "pdf/ua-1"  # the default PDF standard: tagged, accessible
+PDFA_3B = "pdf/a-3b"  # made from the UA file's bytes (briefing.render.pdfa), not written again
 
 
 class MissingFont(RenderError):
@@ -178,32 +180,67 @@ def pdf_files(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
 def render_pdf(html: str, *, variants: Iterable[str] = (UA,)) -> dict[str, bytes]:
     """Lay out `html` (from `pdf_html`) once; one PDF per WeasyPrint `pdf_variant` asked for
     (e.g. `pdf/ua-1`, `pdf/a-3b`), keyed by it."""
+    _ensure_primary_fonts_installed(html)
+    return _write_variants(_layout(html), html, variants)
+
+
+def _layout(html: str) -> Any:
+    """The WeasyPrint document of `html`: every page laid out, with the confined fetcher."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    _ensure_primary_fonts_installed(html)
     fetcher = _fetcher_class()(ASSETS)
-    fonts = FontConfiguration()
-    pdf_id = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     try:
-        document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=fonts
+        return HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=FontConfiguration()
         )
-        _refuse_unsafe_links(document)
-        outputs: dict[str, bytes] = {}
-        for index, variant in enumerate(dict.fromkeys(variants)):
-            data = document.write_pdf(
-                pdf_variant=variant,
-                pdf_identifier=pdf_id,
-            )
-            assert isinstance(data, bytes)
-            if index == 0:  # WeasyPrint knows the fonts it used once a PDF is written
-                _ensure_named_fonts(html, {font.family for font in document.fonts.values()})
-            outputs[variant] = data
     except FatalURLFetchingError as error:
         raise FetchRefused(f"PDF refused a resource: {error}") from None
-    return outputs
+
+
+def _write_variants(document: Any, html: str, variants: Iterable[str]) -> dict[str, bytes]:
+    """One PDF per variant from one laid-out document.
+
+    WeasyPrint writes the tagged PDF/UA-1 file; the PDF/A-3b file is made from its bytes
+    (`briefing.render.pdfa`: about 2 % of a write, where a second `write_pdf` costs some
+    20 % of the whole PDF). Any other variant is written by WeasyPrint.
+    """
+    from weasyprint.urls import FatalURLFetchingError
+
+    _refuse_unsafe_links(document)
+    wanted = list(dict.fromkeys(variants))
+    pdf_id = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    written: dict[str, bytes] = {}
+    to_write = [variant for variant in wanted if variant != PDFA_3B]
+    if PDFA_3B in wanted and UA not in to_write:
+        to_write.insert(0, UA)  # the PDF/A file is made from it
+    try:
+        for variant in to_write:
+            written[variant] = _write(document, variant, pdf_id)
+    except FatalURLFetchingError as error:
+        raise FetchRefused(f"PDF refused a resource: {error}") from None
+    # WeasyPrint knows the fonts it used once a PDF is written
+    _ensure_named_fonts(html, {font.family for font in document.fonts.values()})
+    if PDFA_3B in wanted:
+        from briefing.render.pdfa import pdfa_from_ua
+
+        written[PDFA_3B] = pdfa_from_ua(written[UA], _srgb_profile())
+    return {variant: written[variant] for variant in wanted}
+
+
+def _write(document: Any, variant: str, pdf_id: bytes) -> bytes:
+    data = document.write_pdf(pdf_variant=variant, pdf_identifier=pdf_id)
+    assert isinstance(data, bytes)
+    return data
+
+
+@functools.cache
+def _srgb_profile() -> bytes:
+    """The sRGB ICC profile WeasyPrint ships (and puts in the PDF/A files it writes itself)."""
+    from importlib.resources import files
+
+    return files("weasyprint.pdf").joinpath("sRGB2014.icc").read_bytes()
 
 
 def _refuse_unsafe_links(document: Any) -> None:
@@ -256,16 +293,13 @@ def render_summary_pdf(
 ) -> dict[str, bytes]:
     """The summary on exactly one page: the largest body size from 10 pt down to 9 pt that
     fits; if none does, fail naming what runs onto the second page."""
-    from weasyprint import HTML
-
     overflow = ""
     for size in SUMMARY_SIZES_PT:
         html = summary_pdf_html(doc, page_size, templates, size)
         _ensure_primary_fonts_installed(html)
-        fetcher = _fetcher_class()(ASSETS)
-        document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render()
-        if len(document.pages) == 1:
-            return render_pdf(html, variants=variants)
+        document = _layout(html)
+        if len(document.pages) == 1:  # the layout that fits is the one written
+            return _write_variants(document, html, variants)
         overflow = _first_words(document.pages[1])
     raise SummaryOverflow(
         f"the one-page summary runs onto a second page even at {SUMMARY_SIZES_PT[-1]:g} pt "
