@@ -203,8 +203,9 @@ def _write_variants(document: Any, html: str, variants: Iterable[str]) -> dict[s
     """One PDF per variant from one laid-out document.
 
     WeasyPrint writes the tagged PDF/UA-1 file; the PDF/A-3b file is made from its bytes
-    (`briefing.render.pdfa`: about 2 % of a write, where a second `write_pdf` costs some
-    20 % of the whole PDF). Any other variant is written by WeasyPrint.
+    (`briefing.render.pdfa`: about 2 % of the cost of the PDF, layout included, where a
+    second `write_pdf` costs some 20 %; bench/pdfa.py). Any other variant is written by
+    WeasyPrint.
     """
     from weasyprint.urls import FatalURLFetchingError
 
