@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from briefing import __version__
-from briefing.build.manifest import MANIFEST, InputState, Manifest, OutputRecord, regular_bytes
+from briefing.build.manifest import (
+    InputState,
+    Manifest,
+    OutputRecord,
+    ShardRecord,
+    manifest_name,
+    regular_bytes,
+)
 from briefing.build.options import FORMATS, PAPERS, PDF_VARIANTS, Options, split_marking
 from briefing.build.plan import (
     Target,
@@ -31,6 +39,7 @@ from briefing.build.plan import (
     wanted_briefings,
 )
 from briefing.build.report import BuildEvent, Report, Result
+from briefing.build.shard import select
 from briefing.build.workers import Done, Failed, Job, Limits, Workers, shared
 from briefing.errors import BriefingError, InvalidInput, Problem, UsageError
 from briefing.model import FactBase, Marking
@@ -41,6 +50,11 @@ from briefing.validation import load_valid
 from briefing.writing import OutputFolder
 
 log = logging.getLogger("briefing.build")
+
+# A render worker is replaced after about this many targets: WeasyPrint keeps a little of
+# every document it lays out, so a worker that lived for a whole large build would grow
+# without bound. New workers come from a fork server that has WeasyPrint imported already.
+TASKS_PER_WORKER = 40
 
 
 @dataclass(frozen=True)
@@ -86,22 +100,28 @@ def build(options: Options, report: Report) -> Result:
     marking = _marking(options.marking)
     edition = edition_of(fb, options)
     wanted = wanted_briefings(fb, options)
+    mine = select(fb, wanted, options.shard)
     limits = Limits(options.timeout, options.memory_mib)
     with Workers(options.jobs, limits, _Shared(fb, marking, options.templates)) as workers:
-        docs = _render_markdown(workers, fb, wanted, options)
-        targets = plan({b: doc.text for b, doc in docs.items()}, options, edition)
-        with OutputFolder(options.out, options.wait_lock) as folder:
-            writer = _Writer(folder, options, edition, report, result)
-            todo = writer.skip_current(targets)
-            if todo:
-                folder.ensure_writable()
-            jobs = [
-                _job(target, docs[target.briefing], options, edition) for target in _in_order(todo)
-            ]
-            by_key = {target.key: target for target in todo}
-            for job, outcome in workers.run(jobs):
-                writer.finish(by_key[job.key], outcome)
-            writer.write_manifest(fb, targets, inputs)
+        docs = _render_markdown(workers, fb, mine, options)
+    targets = plan({b: doc.text for b, doc in docs.items()}, options, edition)
+    renderers = tuple(dict.fromkeys(FORMATS[f].renderer.partition(":")[0] for f in options.formats))
+    shard_tag = options.shard.tag if options.shard else None
+    with (
+        Workers(
+            options.jobs, limits, recycle_after=TASKS_PER_WORKER, preload=(__name__, *renderers)
+        ) as workers,
+        OutputFolder(options.out, options.wait_lock, shard_tag) as folder,
+    ):
+        writer = _Writer(folder, options, edition, report, result)
+        todo = writer.skip_current(targets)
+        if todo:
+            folder.ensure_writable()
+        jobs = [_job(target, docs[target.briefing], options, edition) for target in _in_order(todo)]
+        by_key = {target.key: target for target in todo}
+        for job, outcome in workers.run(jobs):
+            writer.finish(by_key[job.key], outcome)
+        writer.write_manifest(fb, targets, inputs, _full_plan(wanted, options))
     result.seconds = time.perf_counter() - started
     report(
         BuildEvent(
@@ -109,6 +129,12 @@ def build(options: Options, report: Report) -> Result:
         )
     )
     return result
+
+
+def _full_plan(wanted: list[str], options: Options) -> tuple[str, ...]:
+    """Every target key of the full (unsharded) build, in its order: what a shard's
+    manifest records so the merge can check that the shards add up."""
+    return tuple(f"{b}.{fmt}" for b in wanted for fmt in options.formats)
 
 
 def _input_state(fb: FactBase, options: Options) -> InputState:
@@ -204,13 +230,18 @@ class _Writer:
         self.edition = edition
         self.report = report
         self.result = result
-        self.manifest = Manifest.read(options.out)
+        self.name = manifest_name(options.shard)
+        self.manifest = Manifest.read(options.out, self.name)
         if self.manifest.problems:
             log.warning(
                 "%s was not as this tool writes it (%s); the outputs it named are rebuilt",
-                MANIFEST,
+                self.name,
                 "; ".join(self.manifest.problems[:5]),
             )
+        if options.shard is not None and not os.path.lexists(options.out / self.name):
+            # A shard's first build into a folder a full build (or a merge) made: what that
+            # manifest records is as good a witness of what is current.
+            self.manifest.outputs = Manifest.read(options.out).outputs
 
     def skip_current(self, targets: list[Target]) -> list[Target]:
         """Report the targets that are up to date; return the others."""
@@ -278,12 +309,24 @@ class _Writer:
         self.result.failed[target.key] = detail
         self.report(BuildEvent("failed", target.key, detail))
 
-    def write_manifest(self, fb: FactBase, targets: list[Target], inputs: InputState) -> None:
+    def write_manifest(
+        self, fb: FactBase, targets: list[Target], inputs: InputState, full_plan: tuple[str, ...]
+    ) -> None:
         """The manifest last. `inputs` is the state of the inputs as the build read them; it
         is recorded only when every target succeeded and no input changed meanwhile (a file
         saved during the build must not pass for built). Otherwise the manifest keeps the
-        last full success's state: if those inputs are back, the outputs kept are right."""
+        last full success's state: if those inputs are back, the outputs kept are right.
+
+        A shard's manifest records its own outputs only, and what the full build would be
+        (`full_plan`), for `merge-manifests`."""
         manifest = self.manifest
+        shard = self.options.shard
+        if shard is not None:
+            own = {n for t in targets for n in t.all_names(self.edition)}
+            manifest.outputs = {n: r for n, r in manifest.outputs.items() if n in own}
+            manifest.shard = ShardRecord(
+                shard.index, shard.count, self.options.full_fingerprint(), full_plan
+            )
         if not self.result.failed:
             now = _input_state(fb, self.options)
             unchanged = (now.folders, now.listing, now.files) == (
@@ -296,5 +339,5 @@ class _Writer:
         manifest.tool_version = __version__
         manifest.factbase_digest = factbase_digest(fb)
         data = manifest.to_bytes()
-        if regular_bytes(self.options.out / MANIFEST, follow=False) != data:  # else unchanged
-            self.folder.write(MANIFEST, data)
+        if regular_bytes(self.options.out / self.name, follow=False) != data:  # else unchanged
+            self.folder.write(self.name, data)
