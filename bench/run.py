@@ -981,6 +981,30 @@ def measure_build_scaling(bench: Bench) -> None:
     )
 
 
+def measure_worker_memory(bench: Bench) -> None:
+    """8c. Peak RSS of a render worker building the PDFs of 100, 300 and 1,000 briefings."""
+    counts = [100] if bench.quick else [100, 300, 1000]
+    for count in counts:
+        factbase = copy_factbase(bench.facts, bench.work / f"memory-{count}")
+        scale_briefings(factbase, count)
+        out = bench.work / f"memory-{count}-out"
+        proc, rss = build_with_rss(bench, out, "--force", "-f", "pdf", facts=factbase)
+        shutil.rmtree(out, ignore_errors=True)  # 1,000 PDFs and their edition copies
+        bench.add(
+            Figure(
+                "memory",
+                f"peak RSS, a render worker ({count} briefings, PDF)",
+                rss["worker"],
+                "MiB",
+                target="≤ 150 MiB",
+                passed=at_most(rss["worker"], 150),
+                note=f"{len(proc.built())} PDFs in {proc.wall:.0f} s, default --jobs; largest "
+                "process the build started (workers, fork server), shared pages included; "
+                f"main process {rss['main']:.0f} MiB",
+            )
+        )
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -1090,6 +1114,7 @@ STEPS: list[Callable[[Bench], None]] = [
     measure_pdf_builds,
     measure_validate_scaling,
     measure_build_scaling,
+    measure_worker_memory,
 ]
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from briefing import build
@@ -364,3 +366,51 @@ def test_render_workers_are_replaced_after_their_share_of_targets(
     assert os.getpid() not in pids
     assert len(set(pids)) == 6, "12 targets, 2 per worker: 6 workers"
     assert {n: s for n, s in files(out).items() if n.endswith(".html")} == files(tmp_path / "a")
+
+
+# --------------------------------------------------------------------------- the docs
+
+
+def doc_blocks(language: str) -> list[str]:
+    text = (REPO / "docs" / "scaling.md").read_text(encoding="utf-8")
+    return re.findall(rf"^```{language}\n(.*?)^```$", text, re.MULTILINE | re.DOTALL)
+
+
+def test_the_scaling_docs_yaml_parses_and_the_job_is_indexed() -> None:
+    documents = [d for block in doc_blocks("yaml") for d in yaml.safe_load_all(block)]
+    assert len(doc_blocks("yaml")) == 3  # Kubernetes, GitHub Actions, GitLab CI
+    jobs = [d for d in documents if d.get("kind") == "Job"]
+    build_job = next(
+        j for j in jobs if "--shard" in j["spec"]["template"]["spec"]["containers"][0]["command"]
+    )
+    spec = build_job["spec"]
+    assert spec["completionMode"] == "Indexed"
+    container = spec["template"]["spec"]["containers"][0]
+    assert container["command"][container["command"].index("--shard") + 1] == "auto"
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert env["JOB_COMPLETION_COUNT"] == str(spec["completions"])
+    merge_job = next(j for j in jobs if j is not build_job)
+    assert "merge-manifests" in merge_job["spec"]["template"]["spec"]["containers"][0]["command"]
+    workflow = next(d for d in documents if "jobs" in d)
+    shards = workflow["jobs"]["build"]["strategy"]["matrix"]["shard"]
+    run = " ".join(step.get("run", "") for step in workflow["jobs"]["build"]["steps"])
+    assert f"--shard ${{{{ matrix.shard }}}}/{len(shards)}" in run
+    assert workflow["jobs"]["merge"]["needs"] == "build"
+
+
+def test_the_scaling_docs_commands_use_real_options() -> None:
+    """Every `briefing build`/`merge-manifests` line in the docs parses with the real CLI."""
+    from typer.main import get_command
+
+    command = get_command(app)
+    text = "\n".join(doc_blocks("sh") + doc_blocks("yaml"))
+    lines = re.findall(r"briefing (build|merge-manifests) ([^'\n\]]*)", text)
+    assert len(lines) >= 6
+    for name, rest in lines:
+        args = [a for a in rest.replace("\\", " ").split() if not a.startswith("$")]
+        args = [a.strip('",') for a in args if a not in ("&&",)]
+        ctx = command.make_context("briefing", [name, "--help"], resilient_parsing=True)
+        sub = command.get_command(ctx, name)  # type: ignore[attr-defined]
+        known = {opt for p in sub.params for opt in p.opts}
+        options = [a.split("=")[0] for a in args if a.startswith("-")]
+        assert set(options) <= known, (name, set(options) - known)
