@@ -53,13 +53,21 @@ def shard_lock_name(tag: str) -> str:
     return f".briefing.{tag}.lock"
 
 
-def journal_pending(root: Path) -> bool:
-    """True when a build (or a shard) is writing into `root`, or was killed before it
-    cleaned up."""
-    try:
-        return any(p.stat().st_size > 0 for p in root.glob(_LOCK_GLOB))
-    except OSError:
-        return False
+def journal_pending(root: Path, shard: str | None = None) -> bool:
+    """True when a build is writing into `root`, or was killed before it cleaned up: any
+    build at all for a full build; a full build or this shard itself for a shard (other
+    shards write other files)."""
+    if shard is None:
+        locks = list(root.glob(_LOCK_GLOB))
+    else:
+        locks = [root / LOCK_NAME, root / shard_lock_name(shard)]
+    for lock in locks:
+        try:
+            if lock.stat().st_size > 0:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 class OutputFolder:

@@ -127,13 +127,14 @@ def markdown_stage(proc: subprocess.Popen[bytes], out: Path) -> bool:
 
 
 def rendering_stage(proc: subprocess.Popen[bytes], out: Path) -> bool:
-    """The build holds the lock: HTML shells and PDF layout under way."""
-    return lock_held(out)
+    """The build holds the lock and has started its render workers (through the fork
+    server, a child of the build): HTML shells and PDF layout under way."""
+    return lock_held(out) and bool(children(proc.pid))
 
 
 def deep_in_layout(proc: subprocess.Popen[bytes], out: Path) -> bool:
     """Two seconds after the build took the lock: the long PDFs are being laid out."""
-    if not lock_held(out):
+    if not rendering_stage(proc, out):
         return False
     time.sleep(2)
     return True

@@ -368,6 +368,6 @@ def nothing_changed(options: Options) -> list[str] | None:
     for name, record in manifest.outputs.items():
         if digest_file(options.out / name, follow=False) != record.sha256:
             return None
-    if journal_pending(options.out):
+    if journal_pending(options.out, options.shard.tag if options.shard else None):
         return None  # a build is writing, or a killed one left temporary files
     return list(state.targets)

@@ -100,7 +100,8 @@ def _check_together(shards: list[_Shard]) -> None:
         if record.count != first.shard.count:
             raise UsageError(
                 f"{shard.path}: shard {record.index} of {record.count}, but {shards[0].path} "
-                f"is of {first.shard.count}; merge the shards of one split"
+                f"is of {first.shard.count}; merge the shards of one split (name their "
+                "manifest files, or remove the other split's manifest.shard-*.json)"
             )
     indexes = sorted(s.manifest.shard.index for s in shards if s.manifest.shard)
     count = first.shard.count

@@ -105,22 +105,22 @@ def build(options: Options, report: Report) -> Result:
     with Workers(options.jobs, limits, _Shared(fb, marking, options.templates)) as workers:
         docs = _render_markdown(workers, fb, mine, options)
     targets = plan({b: doc.text for b, doc in docs.items()}, options, edition)
-    renderers = tuple(dict.fromkeys(FORMATS[f].renderer.partition(":")[0] for f in options.formats))
     shard_tag = options.shard.tag if options.shard else None
-    with (
-        Workers(
-            options.jobs, limits, recycle_after=TASKS_PER_WORKER, preload=(__name__, *renderers)
-        ) as workers,
-        OutputFolder(options.out, options.wait_lock, shard_tag) as folder,
-    ):
+    with OutputFolder(options.out, options.wait_lock, shard_tag) as folder:
         writer = _Writer(folder, options, edition, report, result)
         todo = writer.skip_current(targets)
         if todo:
             folder.ensure_writable()
         jobs = [_job(target, docs[target.briefing], options, edition) for target in _in_order(todo)]
         by_key = {target.key: target for target in todo}
-        for job, outcome in workers.run(jobs):
-            writer.finish(by_key[job.key], outcome)
+        # The fork server imports what these targets' renderers need, and nothing more.
+        renderers = dict.fromkeys(FORMATS[t.fmt].renderer.partition(":")[0] for t in todo)
+        preload = (__name__, *renderers)
+        with Workers(
+            options.jobs, limits, recycle_after=TASKS_PER_WORKER, preload=preload
+        ) as workers:
+            for job, outcome in workers.run(jobs):
+                writer.finish(by_key[job.key], outcome)
         writer.write_manifest(fb, targets, inputs, _full_plan(wanted, options))
     result.seconds = time.perf_counter() - started
     report(

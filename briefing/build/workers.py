@@ -131,6 +131,20 @@ def _die_with_parent(build: int) -> None:
         os._exit(70)
 
 
+def _let_go_of_the_fork_server() -> None:
+    """In a worker the fork server started: close the end of its "alive" pipe that it hands
+    every child. The server ends when all holders have closed it; were workers holding it,
+    a killed build would leave the server (and, by PDEATHSIG, its workers) alive for good."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if server is not None and isinstance(fd, int):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -159,6 +173,7 @@ def _address_space() -> int:
 def _start(parent: int, memory_mib: int, value: Any) -> None:
     """Worker start-up: die with the parent, bound memory, capture logging."""
     global _shared
+    _let_go_of_the_fork_server()
     _die_with_parent(parent)
     import resource
 
