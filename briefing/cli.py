@@ -420,7 +420,11 @@ def build(
     raise typer.Exit(result.exit_code)
 
 
-@app.command(name="merge-manifests", epilog=EXIT_CODES)
+@app.command(
+    name="merge-manifests",
+    epilog="Exit codes: 0 merged; 2 refused, or a folder that cannot be used, manifest.json "
+    "not written; 4 a build holds the lock on --into.",
+)
 def merge_manifests(
     sources: Annotated[
         list[Path],

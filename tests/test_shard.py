@@ -270,6 +270,30 @@ def test_the_lock_keeps_a_full_build_and_the_same_shard_apart(mini: Path, tmp_pa
         assert code == 4
 
 
+def test_a_shards_first_build_into_a_full_builds_folder_rebuilds_nothing(
+    site: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    factbase, full, shards = site
+    out = tmp_path / "out"
+    shutil.copytree(full, out)
+    result = build.run(options(factbase, out, Shard(2, 3)))
+    assert result.built == [] and result.skipped
+    recorded = json.loads((out / "manifest.shard-2-of-3.json").read_text())["outputs"]
+    assert set(recorded) == set(files(shards[1]))  # its own outputs, and only those
+    assert (out / "manifest.json").read_bytes() == (full / "manifest.json").read_bytes()
+
+
+def test_a_shard_waits_only_for_its_own_journal_and_the_folders(tmp_path: Path) -> None:
+    from briefing.writing import LOCK_NAME, journal_pending, shard_lock_name
+
+    (tmp_path / shard_lock_name("shard-2-of-3")).write_text("c5.md.tmp\n")
+    assert journal_pending(tmp_path)  # a full build sees a shard at work
+    assert journal_pending(tmp_path, "shard-2-of-3")
+    assert not journal_pending(tmp_path, "shard-1-of-3")
+    (tmp_path / LOCK_NAME).write_text("c2.md.tmp\n")
+    assert journal_pending(tmp_path, "shard-1-of-3")
+
+
 # --------------------------------------------------------------------------- merge refusals
 
 
@@ -329,6 +353,17 @@ def test_merge_refuses_a_file_that_is_not_what_its_shard_recorded(
     damaged.write_text("not what was built\n")
     refused(shard_copies, tmp_path / "m", f"{damaged.name}: missing from {shard_copies[1]}")
     assert files(tmp_path / "m") == {}  # every file is checked before any is copied
+
+
+def test_merge_refuses_shards_built_from_other_inputs(
+    shard_copies: list[Path], tmp_path: Path
+) -> None:
+    path = next(shard_copies[1].glob("manifest.shard-*.json"))
+    data = json.loads(path.read_text())
+    first = next(iter(data["build_inputs"]["files"]))
+    data["build_inputs"]["files"][first] = "3" * 64
+    path.write_text(json.dumps(data))
+    refused(shard_copies, tmp_path / "m", "its input files (fact base, sources, templates) differ")
 
 
 def test_merge_refuses_a_full_builds_manifest(

@@ -23,7 +23,7 @@ the main process writes outputs and holds the output folder's lock.
   backlog of jobs hangs once a worker retires, CPython issue 115634.)
 - Limits: `seconds` per job by SIGALRM, and a watchdog thread that ends the worker a little
   later should the alarm be swallowed; `memory_mib` of address space per worker, on top of
-  what it inherits from the build at fork.
+  what it starts with (what it inherits at fork, from the build or the fork server).
 - Retry: a worker that dies breaks its whole pool; every job the pool lost is retried alone,
   so only the job that kills its worker fails.
 - Logging: what a job logs at WARNING or above (WeasyPrint's warnings) comes back with it.
@@ -290,7 +290,6 @@ class Workers:
         self.recycle_after = recycle_after
         self._preload = list(preload)
         self._pool_jobs = 0  # jobs the current pool was given
-        self.generations = 0  # pools started, for tests and the benchmark
 
     def __enter__(self) -> Workers:
         return self
@@ -314,7 +313,6 @@ class Workers:
         return context
 
     def _new_pool(self, size: int) -> ProcessPoolExecutor:
-        self.generations += 1
         return ProcessPoolExecutor(
             max_workers=size,
             mp_context=self._context(),
