@@ -121,7 +121,7 @@ def build(options: Options, report: Report) -> Result:
         ) as workers:
             for job, outcome in workers.run(jobs):
                 writer.finish(by_key[job.key], outcome)
-        writer.write_manifest(fb, targets, inputs, _full_plan(wanted, options))
+        writer.write_manifest(fb, targets, inputs, wanted)
     result.seconds = time.perf_counter() - started
     report(
         BuildEvent(
@@ -310,22 +310,27 @@ class _Writer:
         self.report(BuildEvent("failed", target.key, detail))
 
     def write_manifest(
-        self, fb: FactBase, targets: list[Target], inputs: InputState, full_plan: tuple[str, ...]
+        self, fb: FactBase, targets: list[Target], inputs: InputState, wanted: list[str]
     ) -> None:
         """The manifest last. `inputs` is the state of the inputs as the build read them; it
         is recorded only when every target succeeded and no input changed meanwhile (a file
         saved during the build must not pass for built). Otherwise the manifest keeps the
         last full success's state: if those inputs are back, the outputs kept are right.
 
-        A shard's manifest records its own outputs only, and what the full build would be
-        (`full_plan`), for `merge-manifests`."""
+        A shard's manifest records none of the other shards' outputs (a full build's manifest
+        may have named them), and what the full build would be, for `merge-manifests`."""
         manifest = self.manifest
         shard = self.options.shard
         if shard is not None:
-            own = {n for t in targets for n in t.all_names(self.edition)}
-            manifest.outputs = {n: r for n, r in manifest.outputs.items() if n in own}
+            others = set(wanted) - {t.briefing for t in targets}
+            manifest.outputs = {
+                n: r for n, r in manifest.outputs.items() if r.briefing not in others
+            }
             manifest.shard = ShardRecord(
-                shard.index, shard.count, self.options.full_fingerprint(), full_plan
+                shard.index,
+                shard.count,
+                self.options.full_fingerprint(),
+                _full_plan(wanted, self.options),
             )
         if not self.result.failed:
             now = _input_state(fb, self.options)
