@@ -374,6 +374,15 @@ def build(
             "starts with before its target fails, e.g. --memory 2048.",
         ),
     ] = 1024,
+    worker_tasks: Annotated[
+        int,
+        typer.Option(
+            "--worker-tasks",
+            min=1,
+            help="Targets a render worker handles before a fresh one replaces it, which "
+            "bounds its memory in large builds, e.g. --worker-tasks 20.",
+        ),
+    ] = 40,
     shard: Annotated[
         str | None,
         typer.Option(
@@ -394,6 +403,7 @@ def build(
     try:
         options = builder.Options(
             shard=parse_shard(shard) if shard is not None else None,
+            worker_tasks=worker_tasks,
             factbase=facts or default_factbase(),
             out=out,
             briefings=tuple(briefings or ()),

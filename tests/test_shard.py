@@ -386,21 +386,24 @@ def test_render_workers_are_replaced_after_their_share_of_targets(
 ) -> None:
     """Through a real build: with one worker recycled after every two targets, six targets
     are rendered by three processes, two each; the outputs are the same as without."""
-    from briefing.build import pipeline
     from briefing.build.options import FORMATS as TABLE
     from briefing.build.options import OutputFormat
 
     factbase = six_briefings(tmp_path)
     monkeypatch.setitem(TABLE, "pid", OutputFormat("pid", ".pid", f"{__name__}:pid_file", "pid"))
     plain = build.run(Options(factbase=factbase, out=tmp_path / "a", formats=("html",), jobs=1))
-    monkeypatch.setattr(pipeline, "TASKS_PER_WORKER", 2)
     out = tmp_path / "b"
-    result = build.run(Options(factbase=factbase, out=out, formats=("html", "pid"), jobs=1))
+    result = build.run(
+        Options(factbase=factbase, out=out, formats=("html", "pid"), jobs=1, worker_tasks=2)
+    )
     assert not result.failed and not plain.failed
     pids = [int((out / f"{b}.pid").read_text()) for b in BRIEFINGS]
     assert os.getpid() not in pids
     assert len(set(pids)) == 6, "12 targets, 2 per worker: 6 workers"
     assert {n: s for n, s in files(out).items() if n.endswith(".html")} == files(tmp_path / "a")
+    few = tmp_path / "c"  # as many targets as one generation takes: one worker throughout
+    assert not build.run(Options(factbase=factbase, out=few, formats=("pid",), jobs=1)).failed
+    assert len({(few / f"{b}.pid").read_text() for b in BRIEFINGS}) == 1
 
 
 # --------------------------------------------------------------------------- the docs

@@ -227,6 +227,8 @@ class Options:
     timeout: float = 300.0  # seconds one target's templates and layout may take
     memory_mib: int = 1024  # address space one worker may use
     shard: Shard | None = None  # build only this shard's briefings (see build/shard.py)
+    # Render targets a worker handles before a fresh one replaces it (build/workers.py).
+    worker_tasks: int = 40
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "formats", _known("format", self.formats, FORMATS))
@@ -234,6 +236,8 @@ class Options:
             self, "pdf_variants", _known("PDF variant", self.pdf_variants, PDF_VARIANTS)
         )
         _known("paper", [self.paper], PAPERS)
+        if self.worker_tasks < 1:
+            raise UsageError("--worker-tasks must be at least 1")
         if not self.pdf_variants:
             raise UsageError("choose at least one PDF variant")
         if self.edition is not None:

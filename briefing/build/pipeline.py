@@ -51,11 +51,6 @@ from briefing.writing import OutputFolder
 
 log = logging.getLogger("briefing.build")
 
-# A render worker is replaced after about this many targets: WeasyPrint keeps a little of
-# every document it lays out, so a worker that lived for a whole large build would grow
-# without bound. New workers come from a fork server that has WeasyPrint imported already.
-TASKS_PER_WORKER = 40
-
 
 @dataclass(frozen=True)
 class _Shared:
@@ -113,11 +108,14 @@ def build(options: Options, report: Report) -> Result:
             folder.ensure_writable()
         jobs = [_job(target, docs[target.briefing], options, edition) for target in _in_order(todo)]
         by_key = {target.key: target for target in todo}
-        # The fork server imports what these targets' renderers need, and nothing more.
+        # Render workers are replaced after `worker_tasks` targets each: WeasyPrint keeps a
+        # little of every document it lays out, so a worker living through a whole large
+        # build would grow without bound. A fork server, when one is needed, imports what
+        # these targets' renderers need, and nothing more.
         renderers = dict.fromkeys(FORMATS[t.fmt].renderer.partition(":")[0] for t in todo)
         preload = (__name__, *renderers)
         with Workers(
-            options.jobs, limits, recycle_after=TASKS_PER_WORKER, preload=preload
+            options.jobs, limits, recycle_after=options.worker_tasks, preload=preload
         ) as workers:
             for job, outcome in workers.run(jobs):
                 writer.finish(by_key[job.key], outcome)

@@ -12,13 +12,15 @@ the main process writes outputs and holds the output folder's lock.
   without pickling it. Each asks the kernel to kill it when its parent dies
   (`PR_SET_PDEATHSIG`), so no worker outlives a build killed by SIGKILL, SIGTERM or the OOM
   killer.
-- Recycling (`recycle_after=N`): a pool of `size` workers is replaced by a fresh one after
-  `size × N` jobs, so memory a renderer keeps from document to document (WeasyPrint does)
-  cannot pile up over a large build. Such pools are forked by multiprocessing's fork server,
-  not by the build: a worker started late would otherwise inherit everything the build has
-  gathered by then (every briefing's Markdown). The fork server imports the `preload`
-  modules once (WeasyPrint among them), so no worker generation pays that import again; it
-  ends when the build ends (its pipe closes), and its workers with it (`PR_SET_PDEATHSIG`).
+- Recycling (`recycle_after=N`): given more than `size × N` jobs, a pool of `size` workers
+  is replaced by a fresh one after every `size × N` jobs, so memory a renderer keeps from
+  document to document (WeasyPrint does) cannot pile up over a large build. Such pools are
+  forked by multiprocessing's fork server, not by the build: a worker started late would
+  otherwise inherit everything the build has gathered by then (every briefing's Markdown).
+  The fork server imports the `preload` modules once (WeasyPrint among them), so no worker
+  generation pays that import again; it ends when the build ends (its pipe closes), and its
+  workers with it (`PR_SET_PDEATHSIG`). Fewer jobs need one pool only: it is forked by the
+  build as usual, with no fork server to start (what `serve` and `watch` rebuilds see).
   (The standard `max_tasks_per_child` is not used: on Python 3.11 to 3.13 a pool with a
   backlog of jobs hangs once a worker retires, CPython issue 115634.)
 - Limits: `seconds` per job by SIGALRM, and a watchdog thread that ends the worker a little
@@ -290,6 +292,7 @@ class Workers:
         self.recycle_after = recycle_after
         self._preload = list(preload)
         self._pool_jobs = 0  # jobs the current pool was given
+        self._fork_server = False  # pools come from the fork server (a recycled run)
 
     def __enter__(self) -> Workers:
         return self
@@ -301,11 +304,11 @@ class Workers:
         tb: TracebackType | None,
     ) -> None:
         self._close(kill=kind is not None)
-        if self.recycle_after is not None:
+        if self._fork_server:
             _stop_fork_server()
 
     def _context(self) -> multiprocessing.context.BaseContext:
-        if self.recycle_after is None:
+        if not self._fork_server:
             return multiprocessing.get_context("fork")
         context = multiprocessing.get_context("forkserver")
         # Only before the server starts (once per process); later calls change nothing.
@@ -336,9 +339,11 @@ class Workers:
     def run(self, jobs: Sequence[Job]) -> Iterator[tuple[Job, Outcome]]:
         """Each job's outcome, in the order given; a job whose worker died is retried alone.
         With `recycle_after`, the jobs go out in generations, each to a fresh pool."""
-        if self.recycle_after is None:
-            yield from self._run(jobs)
+        if self.recycle_after is None or len(jobs) <= self.size * self.recycle_after:
+            yield from self._run(jobs)  # one generation: forked from the build, as ever
             return
+        self._close()  # a fork-context pool left by an earlier `run`
+        self._fork_server = True
         per_pool = self.size * self.recycle_after
         done = 0
         while done < len(jobs):
