@@ -342,13 +342,13 @@ def build(
 
 
 def build_with_rss(
-    bench: Bench, out: Path, *args: str, facts: Path
+    bench: Bench, out: Path, *args: str, facts: Path, timeout: float = 1800
 ) -> tuple[Proc, dict[str, float]]:
     """A build through RSS_WRAPPER: also the peak RSS (MiB) of the main process and workers."""
     rss_file = bench.work / "rss.json"
     env = {**bench.env, "BENCH_RSS": str(rss_file)}
     cmd = [PYTHON, "-c", RSS_WRAPPER, *build_args(out, facts, *args)]
-    proc = run(bench, cmd, env=env, repeatable=False)  # long: measured once, disturbed or not
+    proc = run(bench, cmd, env=env, repeatable=False, timeout=timeout)  # long: measured once
     if proc.failed():
         raise BenchError(f"targets failed: {proc.failed()}")
     rss = json.loads(rss_file.read_text())
@@ -988,7 +988,10 @@ def measure_worker_memory(bench: Bench) -> None:
         factbase = copy_factbase(bench.facts, bench.work / f"memory-{count}")
         scale_briefings(factbase, count)
         out = bench.work / f"memory-{count}-out"
-        proc, rss = build_with_rss(bench, out, "--force", "-f", "pdf", facts=factbase)
+        # 1,000 PDFs take about 10 minutes on 2 quiet CPUs, far longer on a busy machine
+        proc, rss = build_with_rss(
+            bench, out, "--force", "-f", "pdf", facts=factbase, timeout=3 * 3600
+        )
         shutil.rmtree(out, ignore_errors=True)  # 1,000 PDFs and their edition copies
         bench.add(
             Figure(
