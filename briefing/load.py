@@ -821,3 +821,4 @@ def _read_regular(path: Path, cap: int, *, follow: bool = False) -> bytes:
     if size > cap:
         raise _TooLarge(size)
     return b"".join(chunks)
+

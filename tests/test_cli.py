@@ -218,13 +218,8 @@ def test_list_shows_each_briefing_with_its_outputs(mini: Path, tmp_path: Path) -
     assert lines[1].split() == [
         str(site / name)
         for name in (
-            "c2.md",
-            "c2.html",
-            "c2.fragment.html",
-            "c2.pdf",
-            "c2.summary.pdf",
-            "c2.summary.html",
-            "c2.docx",
+            "c2.md", "c2.html", "c2.fragment.html", "c2.pdf", "c2.summary.pdf",
+            "c2.summary.html", "c2.docx",
         )
     ]
 

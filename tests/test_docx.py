@@ -113,7 +113,9 @@ def notes_in_word_order(path: Path) -> list[etree._Element]:
         for n in part(path, "word/footnotes.xml").iterfind(f"{W}footnote")
         if n.get(f"{W}type") is None
     }
-    order = [r.get(f"{W}id") for r in part(path, "word/document.xml").iter(f"{W}footnoteReference")]
+    order = [
+        r.get(f"{W}id") for r in part(path, "word/document.xml").iter(f"{W}footnoteReference")
+    ]
     assert len(order) == len(set(order)), "a footnote is referenced twice"
     assert sorted(order) == sorted(notes), "footnotes and references differ"
     return [notes[ident] for ident in order]
@@ -146,9 +148,9 @@ def html_headings(path: Path) -> list[tuple[int, str]]:
     """h1-h6 of the page body, outside the contents list."""
     found = []
     for node in html_main(path).iter():
-        if re.fullmatch(rf"{re.escape(H)}h[1-6]", node.tag) and not (node.get("id") or "").endswith(
-            "-contents"
-        ):
+        if re.fullmatch(rf"{re.escape(H)}h[1-6]", node.tag) and not (
+            node.get("id") or ""
+        ).endswith("-contents"):
             found.append((int(node.tag[-1]), norm(html_text(node))))
     return found
 
@@ -257,7 +259,9 @@ def test_note_numbers_are_those_of_the_html(shipped_out: Path, briefing_id: str)
     """First references are footnotes; later ones NOTEREF fields whose shown number is the
     number Word gives the footnote they point to."""
     path = shipped_out / f"{briefing_id}.docx"
-    number = {n.get(f"{W}id"): str(i) for i, n in enumerate(notes_in_word_order(path), start=1)}
+    number = {
+        n.get(f"{W}id"): str(i) for i, n in enumerate(notes_in_word_order(path), start=1)
+    }
     body = part(path, "word/document.xml")
     bookmarks = {}  # bookmark name → the footnote it encloses
     open_marks: dict[str, str] = {}
@@ -399,7 +403,9 @@ def rewrite(source: Path, target: Path, name: str, change: Callable[[bytes], byt
             archive.writestr(n, data)
 
 
-def test_a_house_template_sets_the_look_and_keeps_the_structure(mini: Path, tmp_path: Path) -> None:
+def test_a_house_template_sets_the_look_and_keeps_the_structure(
+    mini: Path, tmp_path: Path
+) -> None:
     """A house template with its own heading colour and without the briefing's own styles:
     the colour is used, the missing styles come from the shipped template."""
     house = tmp_path / "house"
@@ -430,7 +436,9 @@ def test_a_house_template_sets_the_look_and_keeps_the_structure(mini: Path, tmp_
     assert {"heading 1", "Title Block", "Bottom Line"} <= found
 
 
-def test_first_page_and_even_page_headers_carry_the_marking_too(mini: Path, tmp_path: Path) -> None:
+def test_first_page_and_even_page_headers_carry_the_marking_too(
+    mini: Path, tmp_path: Path
+) -> None:
     """A house template with a different first page and different even pages: all six
     headers and footers of its section show the marking."""
     house = tmp_path / "house"
@@ -582,7 +590,9 @@ def test_every_markdown_construct_a_template_may_use_reaches_word(
     rels = part(path, "word/_rels/document.xml.rels")
     links = [r.get("Target") for r in rels if r.get("TargetMode") == "External"]
     assert links == ["https://example.org/register?a=1"]
-    assert any(p.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None and not text for _, text, p in found)
+    assert any(
+        p.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None and not text for _, text, p in found
+    )
 
 
 # ---------------------------------------------------------------------- LibreOffice

@@ -128,6 +128,8 @@ def test_summary_page_fits_a_laptop_screen_in_two_columns(
         if path.suffix != ".html":
             continue
         page.goto(path.as_uri())
-        columns = page.eval_on_selector(".bf-summary-body", "e => getComputedStyle(e).columnCount")
+        columns = page.eval_on_selector(
+            ".bf-summary-body", "e => getComputedStyle(e).columnCount"
+        )
         assert columns == "2", name
         assert page.evaluate("document.scripts.length") == 0

@@ -127,8 +127,8 @@ def markdown_stage(proc: subprocess.Popen[bytes], out: Path) -> bool:
 
 
 def rendering_stage(proc: subprocess.Popen[bytes], out: Path) -> bool:
-    """The build holds the lock and has started its render workers (through the fork
-    server, a child of the build): HTML shells and PDF layout under way."""
+    """The build holds the lock and has started its render workers (its children, or a
+    fork server's, which is its child): HTML shells and PDF layout under way."""
     return lock_held(out) and bool(children(proc.pid))
 
 

@@ -64,52 +64,19 @@ DEFAULT_TEXT_WIDTH = 9866  # twips: A4 less 18 mm margins, when a template gives
 # them, are copied in from the shipped reference template.
 REQUIRED_STYLES = ("Normal", "heading 1", "heading 2", "heading 3")
 SHIPPED_STYLES = (
-    "Title",
-    "heading 4",
-    "Title Block",
-    "Bottom Line",
-    "List Paragraph",
-    "Briefing Table",
-    "Table Text",
-    "Table Heading",
-    "footnote text",
-    "footnote reference",
-    "Hyperlink",
-    "HTML Code",
-    "HTML Preformatted",
-    "Quote",
-    "header",
-    "footer",
-    "Handling Marking",
-    "TOC Heading",
-    "toc 1",
-    "toc 2",
-    "toc 3",
+    "Title", "heading 4", "Title Block", "Bottom Line", "List Paragraph", "Briefing Table",
+    "Table Text", "Table Heading", "footnote text", "footnote reference", "Hyperlink",
+    "HTML Code", "HTML Preformatted", "Quote", "header", "footer", "Handling Marking",
+    "TOC Heading", "toc 1", "toc 2", "toc 3",
 )
 
 WML_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 WML_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 SETTINGS_AFTER_UPDATE_FIELDS = (  # settings children the schema puts after w:updateFields
-    "hdrShapeDefaults",
-    "footnotePr",
-    "endnotePr",
-    "compat",
-    "docVars",
-    "rsids",
-    "mathPr",
-    "attachedSchema",
-    "themeFontLang",
-    "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures",
-    "forceUpgrade",
-    "captions",
-    "readModeInkLockDown",
-    "smartTagType",
-    "schemaLibrary",
-    "shapeDefaults",
-    "doNotEmbedSmartTags",
-    "decimalSymbol",
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
     "listSeparator",
 )
 
@@ -135,7 +102,9 @@ def docx_file(doc: MarkdownDocument, job: RenderJob) -> tuple[bytes, ...]:
     return (render_docx(doc, edition=dt.date.fromisoformat(job.edition), templates=job.templates),)
 
 
-def render_docx(doc: MarkdownDocument, *, edition: dt.date, templates: Path | None = None) -> bytes:
+def render_docx(
+    doc: MarkdownDocument, *, edition: dt.date, templates: Path | None = None
+) -> bytes:
     """One briefing as a .docx in the look of the reference template; the same bytes for
     the same inputs."""
     path = reference_template(templates)
@@ -240,9 +209,7 @@ def _resolve_styles(document: Document) -> StyleIds:
         return str(have[key].get(w("styleId")))
 
     kinds = {
-        "Briefing Table": "table",
-        "footnote reference": "character",
-        "Hyperlink": "character",
+        "Briefing Table": "table", "footnote reference": "character", "Hyperlink": "character",
         "HTML Code": "character",
     }
     ids = {name: ensure(kinds.get(name, "paragraph"), name) for name in SHIPPED_STYLES}
@@ -371,8 +338,10 @@ def _xml_part(document: Document, reltype: str, partname: str, root_tag: str) ->
 
     part = document.part
     content_type = {
-        "numbering": "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml",
-        "footnotes": "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        "numbering": "application/vnd.openxmlformats-officedocument.wordprocessingml"
+        ".numbering+xml",
+        "footnotes": "application/vnd.openxmlformats-officedocument.wordprocessingml"
+        ".footnotes+xml",
     }[root_tag]
     for rel_id, rel in list(part.rels.items()):
         if rel.reltype != reltype or rel.is_external:

@@ -34,7 +34,7 @@ _MARKS = {
     "ja": QuoteMarks("「", "」", "『", "』"),
 }
 
-_DOUBLE = '"“”„«»'
+_DOUBLE = "\"“”„«»"
 _SINGLE = "'‘’‚"
 _URL = re.compile(r"(?:https?://|mailto:|www\.)\S+")
 # A plain number range (`10-20`, `pages 3-5`), never part of a date, id or decimal.
@@ -109,3 +109,5 @@ def _typeset_piece(text: str, q: QuoteMarks, nested: bool) -> str:
                 chars[openers.pop()] = single[0]
                 chars[index] = single[1]
     return "".join(chars)
+
+

@@ -548,15 +548,8 @@ class WordWriter:
         el(props, "tblW", w=5000, type="pct")
         el(props, "tblLayout", type="fixed")
         el(
-            props,
-            "tblLook",
-            val="0420",
-            firstRow=1,
-            lastRow=0,
-            firstColumn=0,
-            lastColumn=0,
-            noHBand=1,
-            noVBand=1,
+            props, "tblLook", val="0420", firstRow=1, lastRow=0, firstColumn=0, lastColumn=0,
+            noHBand=1, noVBand=1,
         )
         grid = el(table, "tblGrid")
         for width in widths:
@@ -604,10 +597,8 @@ class WordWriter:
         else:
             # Short columns (a date, a grade) keep their text on one line; the long ones
             # share what is left between their longest word and their whole text.
-            short = [
-                hi <= room * NARROW_COLUMN and sum(least) - lo + hi <= room
-                for lo, hi in zip(least, most, strict=True)
-            ]
+            short = [hi <= room * NARROW_COLUMN and sum(least) - lo + hi <= room for lo, hi in
+                     zip(least, most, strict=True)]
             fixed = sum(hi for hi, keep in zip(most, short, strict=True) if keep)
             low = sum(lo for lo, keep in zip(least, short, strict=True) if not keep)
             high = sum(hi for hi, keep in zip(most, short, strict=True) if not keep)
