@@ -1077,6 +1077,79 @@ def measure_build_scaling(bench: Bench) -> None:
     )
 
 
+def descendants(pid: int) -> list[int]:
+    """Every live process below `pid` (children, their children, ...), from /proc."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            kids = [
+                int(k)
+                for task in Path(f"/proc/{parent}/task").iterdir()
+                for k in (task / "children").read_text().split()
+            ]
+        except OSError:
+            kids = []
+        found += kids
+        todo += kids
+    return found
+
+
+def peak_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM:")), 0)
+
+
+def build_with_sampled_rss(
+    bench: Bench, out: Path, *args: str, facts: Path
+) -> tuple[int, float, float, float]:
+    """A build whose processes' peak RSS (VmHWM) is sampled from /proc as it runs: (exit
+    code, seconds, main MiB, largest other process MiB). Not getrusage: a process that the
+    build forks and that then execs (the fork server, the resource tracker) inherits the
+    build's peak in ru_maxrss, though it never used that memory."""
+    cmd = [str(c) for c in (BRIEFING, *build_args(out, facts, *args))]
+    begun = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=bench.work, env=bench.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    main = others = 0
+    while proc.poll() is None:
+        main = max(main, peak_kib(proc.pid))
+        others = max([others, *(peak_kib(p) for p in descendants(proc.pid))])
+        time.sleep(0.25)  # a worker's last quarter second of growth may be missed
+    return proc.returncode, time.perf_counter() - begun, main / 1024, others / 1024
+
+
+def measure_worker_memory(bench: Bench) -> None:
+    """8c. Peak RSS of a render worker building the PDFs of 100, 300 and 1,000 briefings."""
+    counts = [100] if bench.quick else [100, 300, 1000]
+    for count in counts:
+        factbase = copy_factbase(bench.facts, bench.work / f"memory-{count}")
+        scale_briefings(factbase, count)
+        out = bench.work / f"memory-{count}-out"
+        code, seconds, main, worker = build_with_sampled_rss(
+            bench, out, "--force", "-f", "pdf", facts=factbase
+        )
+        shutil.rmtree(out, ignore_errors=True)  # 1,000 PDFs and their edition copies
+        if code != 0:
+            raise BenchError(f"the {count}-briefing build exited {code}")
+        bench.add(
+            Figure(
+                "memory",
+                f"peak RSS, a render worker ({count} briefings, PDF)",
+                worker,
+                "MiB",
+                target="≤ 150 MiB",
+                passed=at_most(worker, 150),
+                note=f"{count} PDFs in {seconds:.0f} s, default --jobs; VmHWM of the largest "
+                f"process the build started, sampled from /proc; main process {main:.0f} MiB",
+            )
+        )
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -1188,6 +1261,7 @@ STEPS: list[Callable[[Bench], None]] = [
     measure_validate_scaling,
     measure_validate_linear,
     measure_build_scaling,
+    measure_worker_memory,
 ]
 
 

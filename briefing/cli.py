@@ -376,6 +376,26 @@ def build(
             "starts with before its target fails, e.g. --memory 2048.",
         ),
     ] = 1024,
+    worker_tasks: Annotated[
+        int,
+        typer.Option(
+            "--worker-tasks",
+            min=1,
+            help="Targets a render worker handles before a fresh one replaces it, which "
+            "bounds its memory in large builds, e.g. --worker-tasks 20.",
+        ),
+    ] = 40,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="K/N|auto",
+            help="Build only shard K of N (1-based), e.g. --shard 2/4; auto: a Kubernetes "
+            "indexed Job's JOB_COMPLETION_INDEX (0-based) and JOB_COMPLETION_COUNT. The shard "
+            "writes manifest.shard-K-of-N.json; see docs/scaling.md and `merge-manifests`.",
+            show_default=False,
+        ),
+    ] = None,
     site_url: Annotated[
         str | None,
         typer.Option(
@@ -388,10 +408,13 @@ def build(
     """Render briefings to Markdown, HTML, fragment, PDF, Word (docx) and JSON in the output
     folder, with the catalogue (index.html) and the Atom feed (feed.xml) of every briefing."""
     from briefing import build as builder
+    from briefing.build.options import parse_shard
     from briefing.progress import Reporter
 
     try:
         options = builder.Options(
+            shard=parse_shard(shard) if shard is not None else None,
+            worker_tasks=worker_tasks,
             factbase=facts or default_factbase(),
             out=out,
             briefings=tuple(briefings or ()),
@@ -417,6 +440,58 @@ def build(
         for warning in result.warnings:
             typer.echo(str(warning), err=True)
     raise typer.Exit(result.exit_code)
+
+
+@app.command(
+    name="merge-manifests",
+    epilog="Exit codes: 0 merged; 2 refused, or a folder that cannot be used, manifest.json "
+    "not written; 4 a build holds the lock on --into.",
+)
+def merge_manifests(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Folders the shards wrote into (their manifest.shard-K-of-N.json), or the "
+            "shard manifests themselves, e.g. `briefing merge-manifests shard-1 shard-2`.",
+            show_default=False,
+        ),
+    ],
+    into: Annotated[
+        Path,
+        typer.Option(
+            "--into",
+            help="Folder holding (or to receive) every shard's files; gets manifest.json, "
+            "e.g. --into out/.",
+        ),
+    ] = Path("out"),
+    wait_lock: Annotated[
+        float,
+        typer.Option("--wait-lock", min=0, help="Seconds to wait for a build's lock; then exit 4."),
+    ] = 0.0,
+) -> None:
+    """Merge the shards' manifests into one that the next full build finds up to date.
+
+    Every file a shard recorded is checked against its sha256; files found only in a
+    shard's own folder are copied into --into. Refuses (exit 2), writing nothing, shards of
+    another tool version, fact base or options, a missing or doubled shard, and overlapping
+    files that differ.
+    """
+    from briefing.build.merge import merge
+
+    try:
+        merged = merge(list(sources), into, wait_lock)
+    except BriefingError as error:
+        raise _fail(error) from None
+    state = (
+        "the next full build with the same options is a no-op"
+        if merged.complete
+        else ("a shard had failed targets: the next full build rebuilds them")
+    )
+    typer.echo(
+        f"merged {merged.shards} shard manifests: {merged.outputs} files, {merged.copied} "
+        f"copied into {into}; wrote {into / 'manifest.json'} ({state})",
+        err=True,
+    )
 
 
 def verbosity(quiet: bool, verbose: bool) -> int:

@@ -8,6 +8,11 @@ so the next build removes exactly the temporary files a killed build made, and n
 The lock is a `flock` held by the process that entered the folder, and by no other: a forked
 child (a worker) closes its inherited copy at once, so a worker that outlives its build can
 never keep the folder locked. The kernel drops the lock when its holder dies, however it dies.
+
+Shards (`--shard K/N`) may share one output folder: they write disjoint files, so each takes
+the folder's lock *shared* and a lock of its own (`.briefing.shard-K-of-N.lock`, holding its
+journal) exclusively. Shards thus run side by side, the same shard twice does not, and a full
+build (or `merge-manifests`), which takes the folder's lock exclusively, waits for them all.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from types import TracebackType
 from briefing.errors import LockHeld, OutputFolderError, RenderError, UsageError
 
 LOCK_NAME = ".briefing.lock"
+_LOCK_GLOB = ".briefing*.lock"  # the folder's lock and the shards' own
 # What `write` names its temporary files, optionally under a subfolder of the output folder.
 _TEMP_FILE = re.compile(r"^(?:[^/\0]+/)*\.[^/\0]+\.[a-z0-9_]{8}\.tmp$")
 _HELD: set[int] = set()  # lock descriptors this process holds
@@ -42,52 +48,99 @@ def _forget_locks_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_locks_after_fork)
 
 
-def journal_pending(root: Path) -> bool:
-    """True when a build is writing into `root`, or was killed before it cleaned up."""
-    try:
-        return (root / LOCK_NAME).stat().st_size > 0
-    except OSError:
-        return False
+def shard_lock_name(tag: str) -> str:
+    """`.briefing.shard-2-of-4.lock`: one shard's own lock and journal."""
+    return f".briefing.{tag}.lock"
+
+
+def journal_pending(root: Path, shard: str | None = None) -> bool:
+    """True when a build is writing into `root`, or was killed before it cleaned up: any
+    build at all for a full build; a full build or this shard itself for a shard (other
+    shards write other files)."""
+    if shard is None:
+        locks = list(root.glob(_LOCK_GLOB))
+    else:
+        locks = [root / LOCK_NAME, root / shard_lock_name(shard)]
+    for lock in locks:
+        try:
+            if lock.stat().st_size > 0:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 class OutputFolder:
-    """An output folder held under an exclusive lock while a build writes into it."""
+    """An output folder held under a lock while a build writes into it: exclusive for a full
+    build, shared plus the shard's own for a shard (`shard`: its tag, e.g. shard-2-of-4)."""
 
-    def __init__(self, root: Path, wait_seconds: float = 0.0) -> None:
+    def __init__(self, root: Path, wait_seconds: float = 0.0, shard: str | None = None) -> None:
         self.root = root
         self.wait_seconds = wait_seconds
-        self._lock_fd: int | None = None
+        self.shard = shard
+        self._lock_fd: int | None = None  # holds the journal
+        self._folder_fd: int | None = None  # a shard's shared hold on the folder's lock
 
     def __enter__(self) -> OutputFolder:
-        fd = self._open_lock_file()
+        folder_fd = self._open_lock_file(LOCK_NAME)
+        own_fd = self._open_lock_file(shard_lock_name(self.shard)) if self.shard else None
+        locks = [(folder_fd, fcntl.LOCK_SH if self.shard else fcntl.LOCK_EX)]
+        if own_fd is not None:
+            locks.append((own_fd, fcntl.LOCK_EX))
         deadline = time.monotonic() + self.wait_seconds
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._take(locks)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    os.close(fd)
+                    self._close_all(folder_fd, own_fd)
+                    holder = "another build holds the lock on"
+                    if self.shard:
+                        holder = f"another build (a full build, or {self.shard}) holds the lock on"
                     raise LockHeld(
-                        f"another build holds the lock on {self.root} "
+                        f"{holder} {self.root} "
                         f"(waited {self.wait_seconds:g} s; raise --wait-lock to wait longer)"
                     ) from None
                 time.sleep(0.1)
             except OSError as error:
-                os.close(fd)
+                self._close_all(folder_fd, own_fd)
                 raise OutputFolderError(
                     f"cannot lock output folder {self.root}: {error.strerror}"
                 ) from None
-        self._lock_fd = fd
-        _HELD.add(fd)
+        if own_fd is None:
+            self._lock_fd = folder_fd
+        else:
+            self._lock_fd, self._folder_fd = own_fd, folder_fd
+            _HELD.add(folder_fd)
+        _HELD.add(self._lock_fd)
         self._remove_journalled_temporaries()
         return self
 
-    def _open_lock_file(self) -> int:
+    @staticmethod
+    def _take(locks: list[tuple[int, int]]) -> None:
+        """All the locks, or none of them (BlockingIOError)."""
+        taken: list[int] = []
+        try:
+            for fd, mode in locks:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                taken.append(fd)
+        except OSError:
+            for fd in taken:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            raise
+
+    @staticmethod
+    def _close_all(*fds: int | None) -> None:
+        for fd in fds:
+            if fd is not None:
+                os.close(fd)
+
+    def _open_lock_file(self, name: str) -> int:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
-            return os.open(self.root / LOCK_NAME, flags, 0o666)
+            return os.open(self.root / name, flags, 0o666)
         except OSError as error:
             raise OutputFolderError(
                 f"cannot use output folder {self.root}: {error.strerror}; "
@@ -105,10 +158,12 @@ class OutputFolder:
             return
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)  # every temporary file is renamed or removed by now
-        _HELD.discard(fd)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-        self._lock_fd = None
+        for held in (fd, self._folder_fd):
+            if held is not None:
+                _HELD.discard(held)
+                fcntl.flock(held, fcntl.LOCK_UN)
+                os.close(held)
+        self._lock_fd = self._folder_fd = None
 
     def ensure_writable(self) -> None:
         """Refuse, before anything is rendered, a folder no file can be written into."""

@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from briefing import build
-from briefing.build.options import FORMATS, OutputFormat, default_jobs
+from briefing.build.options import FORMATS, OutputFormat, Shard, default_jobs
 from briefing.build.report import BuildEvent, Report, Result
 from briefing.cli import app
 from briefing.errors import InvalidInput, LockHeld, OutputFolderError, Problem, UsageError
@@ -71,7 +71,7 @@ def test_every_build_option_reaches_the_options(fake: FakeRun, tmp_path: Path) -
         "--facts", tmp_path / "fb", "--templates", tmp_path / "tpl", "--marking", "TLP:RED",
         "--paper", "letter", "--pdf-variant", "a3b", "--pdf-variant", "ua", "-j", 3, "--force",
         "--strict", "--edition", "2024-07-29", "--wait-lock", 7, "--timeout", 9,
-        "--memory", 256,
+        "--memory", 256, "--shard", "2/3", "--worker-tasks", 5,
     )  # fmt: skip
     assert result.exit_code == 0, result.stdout + result.stderr
     assert fake.options == [
@@ -91,6 +91,8 @@ def test_every_build_option_reaches_the_options(fake: FakeRun, tmp_path: Path) -
             wait_lock=7.0,
             timeout=9.0,
             memory_mib=256,
+            shard=Shard(2, 3),
+            worker_tasks=5,
         )
     ]
 

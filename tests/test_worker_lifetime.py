@@ -127,13 +127,14 @@ def markdown_stage(proc: subprocess.Popen[bytes], out: Path) -> bool:
 
 
 def rendering_stage(proc: subprocess.Popen[bytes], out: Path) -> bool:
-    """The build holds the lock: HTML shells and PDF layout under way."""
-    return lock_held(out)
+    """The build holds the lock and has started its render workers (its children, or a
+    fork server's, which is its child): HTML shells and PDF layout under way."""
+    return lock_held(out) and bool(children(proc.pid))
 
 
 def deep_in_layout(proc: subprocess.Popen[bytes], out: Path) -> bool:
     """Two seconds after the build took the lock: the long PDFs are being laid out."""
-    if not lock_held(out):
+    if not rendering_stage(proc, out):
         return False
     time.sleep(2)
     return True
@@ -152,11 +153,27 @@ MOMENTS: dict[str, Callable[[subprocess.Popen[bytes], Path], bool]] = {
 def test_killing_the_main_process_alone_leaves_no_worker_and_no_lock(
     site: tuple[Path, Path], tmp_path: Path, signum: int, moment: str
 ) -> None:
+    kill_and_check(site, tmp_path, signum, moment)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_recycled_workers_and_their_fork_server_go_with_the_build(
+    site: tuple[Path, Path], tmp_path: Path, signum: int
+) -> None:
+    """With a worker replaced after every target, the render workers come from a fork
+    server: killing the build alone ends the server and the workers too."""
+    kill_and_check(site, tmp_path, signum, "layout", "--worker-tasks", 1)
+
+
+def kill_and_check(
+    site: tuple[Path, Path], tmp_path: Path, signum: int, moment: str, *extra: object
+) -> None:
     factbase, templates = site
     out = tmp_path / "out"
     args = ("--facts", factbase, "--out", out, "--templates", templates, "-j", 2, "--force")
     proc = subprocess.Popen(
-        build_command(*args, "-q"),
+        build_command(*args, *extra, "-q"),
         env=ENV,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

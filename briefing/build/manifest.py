@@ -11,6 +11,12 @@ The file may have been edited by hand: everything read from it is validated, pat
 confined to the output folder or to the folders a build reads, and only regular files are
 ever read (a FIFO or a device named there is treated as a changed file, never opened for
 reading). A manifest that does not validate only means a rebuild.
+
+A shard (`--shard K/N`) keeps its own manifest, `manifest.shard-K-of-N.json`, recording only
+its own outputs, so shards sharing one folder never overwrite each other's. It also records
+what the full build would: the unsharded options' fingerprint and every target of the full
+build, so `merge` can check that the shards fit together and write the `manifest.json` that
+makes the next full build a no-op.
 """
 
 from __future__ import annotations
@@ -26,12 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from briefing import __version__
-from briefing.build.options import EDITION_RECORD, EDITIONS, Options
+from briefing.build.options import EDITION_RECORD, EDITIONS, Options, Shard
 from briefing.resources import SHIPPED_TEMPLATES
 from briefing.writing import journal_pending
 
 MANIFEST = "manifest.json"
 STATE = "build_inputs"
+SHARD = "shard"
+SHARD_MANIFEST = re.compile(r"^manifest\.shard-(\d{1,9})-of-(\d{1,9})\.json$")
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -112,6 +120,9 @@ def record_names(out: Path) -> list[str]:
         return []
     names = [record_name(d) for d in folders if _DATE.match(d)]
     return [n for n in names if os.path.lexists(out / n)]
+def manifest_name(shard: Shard | None) -> str:
+    """`manifest.json`, or a shard's own `manifest.shard-K-of-N.json`."""
+    return MANIFEST if shard is None else f"manifest.{shard.tag}.json"
 
 
 # --------------------------------------------------------------------------- the records
@@ -162,6 +173,40 @@ class InputState:
         }
 
 
+@dataclass(frozen=True)
+class ShardRecord:
+    """In a shard's manifest: which shard, and what the full build it is part of would be."""
+
+    index: int
+    count: int
+    options: str  # the unsharded options' fingerprint (`Options.full_fingerprint`)
+    targets: tuple[str, ...]  # every target of the full build, in its order
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "count": self.count,
+            "options": self.options,
+            "targets": list(self.targets),
+        }
+
+
+def _shard_record(raw: object) -> ShardRecord | None:
+    if not isinstance(raw, dict) or set(raw) != {"index", "count", "options", "targets"}:
+        return None
+    index, count, options, targets = (raw[k] for k in ("index", "count", "options", "targets"))
+    if not (
+        type(index) is int
+        and type(count) is int
+        and 1 <= index <= count
+        and isinstance(options, str)
+        and isinstance(targets, list)
+        and all(isinstance(t, str) for t in targets)
+    ):
+        return None
+    return ShardRecord(index, count, options, tuple(targets))
+
+
 @dataclass
 class Manifest:
     """The output folder's record of itself."""
@@ -170,23 +215,37 @@ class Manifest:
     inputs: InputState | None = None
     factbase_digest: str = ""
     tool_version: str = __version__
+    shard: ShardRecord | None = None  # a shard's manifest only
     problems: list[str] = field(default_factory=list)  # what reading it refused
 
     @classmethod
-    def read(cls, out: Path) -> Manifest:
-        """The manifest in `out`, validated; an empty one when absent or unusable."""
-        path = out / MANIFEST
+    def read(cls, out: Path, name: str = MANIFEST) -> Manifest:
+        """The manifest `name` in `out`, validated; an empty one when absent or unusable."""
+        return cls.read_file(out / name)
+
+    @classmethod
+    def read_file(cls, path: Path) -> Manifest:
+        """The manifest at `path`, validated; an empty one when absent or unusable."""
+        name = path.name
         data = regular_bytes(path, follow=False, limit=MAX_MANIFEST_BYTES)
         if data is None:
             exists = os.path.lexists(path)
-            return cls(problems=[f"{MANIFEST} is not a regular file"] if exists else [])
+            return cls(problems=[f"{name} is not a regular file"] if exists else [])
         try:
             raw = json.loads(data)
         except (ValueError, RecursionError):
-            return cls(problems=[f"{MANIFEST} is not valid JSON"])
+            return cls(problems=[f"{name} is not valid JSON"])
         if not isinstance(raw, dict):
-            return cls(problems=[f"{MANIFEST} does not hold an object"])
+            return cls(problems=[f"{name} does not hold an object"])
         manifest = cls()
+        if isinstance(raw.get("tool_version"), str):
+            manifest.tool_version = raw["tool_version"]
+        if isinstance(raw.get("factbase_digest"), str):
+            manifest.factbase_digest = raw["factbase_digest"]
+        if raw.get(SHARD) is not None:
+            manifest.shard = _shard_record(raw[SHARD])
+            if manifest.shard is None:
+                manifest.problems.append(f"`{SHARD}` is not valid")
         outputs = raw.get("outputs", {})
         if not isinstance(outputs, dict):
             manifest.problems.append("`outputs` is not an object")
@@ -211,6 +270,8 @@ class Manifest:
             "outputs": {name: vars(record).copy() for name, record in sorted(self.outputs.items())},
             STATE: self.inputs.as_json() if self.inputs else None,
         }
+        if self.shard is not None:
+            document[SHARD] = self.shard.as_json()
         return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
     def is_current(self, out: Path, names: list[str], inputs: str) -> bool:
@@ -304,8 +365,9 @@ def input_roots(options: Options) -> list[Path]:
 
 
 def nothing_changed(options: Options) -> list[str] | None:
-    """The targets of the last build when nothing at all changed since; None otherwise."""
-    manifest = Manifest.read(options.out)
+    """The targets of the last build when nothing at all changed since; None otherwise.
+    A shard compares with its own manifest."""
+    manifest = Manifest.read(options.out, manifest_name(options.shard))
     state = manifest.inputs
     if manifest.problems or state is None or state.options != options.fingerprint():
         return None
@@ -322,6 +384,6 @@ def nothing_changed(options: Options) -> list[str] | None:
             return None  # an output, or an edition's record (a changed or missing one too)
     if not set(record_names(options.out)) <= set(manifest.outputs):
         return None  # an edition record this folder did not write: it may change the numbers
-    if journal_pending(options.out):
+    if journal_pending(options.out, options.shard.tag if options.shard else None):
         return None  # a build is writing, or a killed one left temporary files
     return list(state.targets)

@@ -15,8 +15,9 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,70 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Shard:
+    """Shard `index` of `count` (1-based): a build of only the briefings assigned to it."""
+
+    index: int
+    count: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.index <= self.count:
+            raise UsageError(
+                f"--shard {self.index}/{self.count}: K must be between 1 and N; "
+                "use --shard K/N, e.g. --shard 2/4"
+            )
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    @property
+    def tag(self) -> str:
+        """`shard-2-of-4`: in the names of this shard's manifest and lock."""
+        return f"shard-{self.index}-of-{self.count}"
+
+
+_SHARD = re.compile(r"^\s*([0-9]{1,9})\s*/\s*([0-9]{1,9})\s*$")
+_WHOLE = re.compile(r"^\s*[0-9]{1,9}\s*$")
+JOB_INDEX, JOB_COUNT = "JOB_COMPLETION_INDEX", "JOB_COMPLETION_COUNT"
+
+
+def parse_shard(text: str, environ: Mapping[str, str] | None = None) -> Shard:
+    """`K/N` (1-based), or `auto`: a Kubernetes indexed Job's JOB_COMPLETION_INDEX (0-based)
+    and JOB_COMPLETION_COUNT. Anything else is a usage error saying what to write."""
+    if text.strip().lower() == "auto":
+        env = os.environ if environ is None else environ
+        index, count = env.get(JOB_INDEX), env.get(JOB_COUNT)
+        if index is None or count is None:
+            missing = " and ".join(
+                n for n, v in ((JOB_INDEX, index), (JOB_COUNT, count)) if v is None
+            )
+            raise UsageError(
+                f"--shard auto: {missing} not set; in a Kubernetes indexed Job set "
+                f"{JOB_COUNT} to the Job's completions (see docs/scaling.md), or use --shard K/N"
+            )
+        if not (_WHOLE.match(index) and _WHOLE.match(count)):
+            raise UsageError(
+                f"--shard auto: {JOB_INDEX}={index!r} and {JOB_COUNT}={count!r} must be whole "
+                "numbers (the index counts from 0)"
+            )
+        if int(count) < 1 or int(index) >= int(count):
+            raise UsageError(
+                f"--shard auto: {JOB_INDEX}={index} is not below {JOB_COUNT}={count} "
+                "(the index counts from 0)"
+            )
+        return Shard(int(index) + 1, int(count))
+    match = _SHARD.match(text)
+    if match is None:
+        raise UsageError(
+            f"--shard {text!r}: write K/N, shard K of N counting from 1 (e.g. --shard 2/4), "
+            "or auto (a Kubernetes indexed Job)"
+        )
+    if int(match[2]) < 1:
+        raise UsageError(f"--shard {text}: N must be at least 1")
+    return Shard(int(match[1]), int(match[2]))
+
+
 def _known(kind: str, chosen: Iterable[str], table: dict[str, Any]) -> tuple[str, ...]:
     """The choices in order, each once; an unknown one is a usage error naming the known."""
     choices = tuple(dict.fromkeys(chosen))
@@ -189,6 +254,9 @@ class Options:
     timeout: float = 300.0  # seconds one target's templates and layout may take
     memory_mib: int = 1024  # address space one worker may use
     site_url: str | None = None  # where out/ is served, for absolute links in feed and fragment
+    shard: Shard | None = None  # build only this shard's briefings (see build/shard.py)
+    # Render targets a worker handles before a fresh one replaces it (build/workers.py).
+    worker_tasks: int = 40
 
     def __post_init__(self) -> None:
         if self.site_url is not None:
@@ -198,6 +266,8 @@ class Options:
             self, "pdf_variants", _known("PDF variant", self.pdf_variants, PDF_VARIANTS)
         )
         _known("paper", [self.paper], PAPERS)
+        if self.worker_tasks < 1:
+            raise UsageError("--worker-tasks must be at least 1")
         if not self.pdf_variants:
             raise UsageError("choose at least one PDF variant")
         if self.edition is not None:
@@ -208,11 +278,24 @@ class Options:
                     f"--edition {self.edition!r} is not a date; use YYYY-MM-DD"
                 ) from None
 
+    @property
+    def writes_site_outputs(self) -> bool:
+        """Whether this build writes the files that describe the whole fact base (not one
+        briefing): a full build does, and of N shards only shard 1, so that the union of the
+        shards' files is the full build's."""
+        return self.shard is None or self.shard.index == 1
+
+    def full_fingerprint(self) -> str:
+        """The fingerprint of the same build unsharded: what merged shard manifests record,
+        so that the next full build finds itself up to date."""
+        return replace(self, shard=None).fingerprint()
+
     def fingerprint(self) -> str:
         """Digest of the options that shape the outputs, and of the tool version: what the
-        no-op fast path compares with the last build's."""
+        no-op fast path compares with the last build's. A shard's includes its place (K/N):
+        another shard, or the full build, is not the same build."""
         marking = split_marking(self.marking) if self.marking is not None else None
-        canonical = {
+        canonical: dict[str, object] = {
             "version": __version__,
             "factbase": str(self.factbase.resolve()),
             "briefings": list(self.briefings),
@@ -225,5 +308,7 @@ class Options:
             "strict": self.strict,
             "site_url": self.site_url,
         }
+        if self.shard is not None:
+            canonical["shard"] = [self.shard.index, self.shard.count]
         text = json.dumps(canonical, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()

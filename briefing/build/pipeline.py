@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import importlib
 import logging
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,10 +22,11 @@ from pydantic import ValidationError
 from briefing import __version__
 from briefing.build.editions import current_record, read_records, write_record
 from briefing.build.manifest import (
-    MANIFEST,
     InputState,
     Manifest,
     OutputRecord,
+    ShardRecord,
+    manifest_name,
     record_name,
     regular_bytes,
 )
@@ -40,7 +42,8 @@ from briefing.build.plan import (
     wanted_briefings,
 )
 from briefing.build.report import BuildEvent, Report, Result
-from briefing.build.site import render_site, site_targets, site_view
+from briefing.build.shard import select
+from briefing.build.site import SITE_OUTPUTS, render_site, site_targets, site_view
 from briefing.build.workers import Done, Failed, Job, Limits, Workers, shared
 from briefing.errors import BriefingError, InvalidInput, Problem, UsageError
 from briefing.model import FactBase, Marking
@@ -100,30 +103,45 @@ def build(options: Options, report: Report) -> Result:
     marking = _marking(options.marking)
     edition = edition_of(fb, options)
     wanted = wanted_briefings(fb, options)
+    mine = select(fb, wanted, options.shard)
     numbered = _edition(fb, options, edition)
     limits = Limits(options.timeout, options.memory_mib)
     state = _Shared(fb, marking, options.templates, numbered)
     with Workers(options.jobs, limits, state) as workers:
-        docs = _render_markdown(workers, fb, wanted, options)
-        targets = plan({b: doc.text for b, doc in docs.items()}, options, edition)
-        with OutputFolder(options.out, options.wait_lock) as folder:
-            writer = _Writer(folder, options, edition, report, result)
-            site = _site_outputs(fb, options, numbered, marking, writer.manifest)
-            targets += [target for target, _ in site]
-            todo = writer.skip_current(targets)
-            if todo:
-                folder.ensure_writable()
-            jobs = [
-                _job(target, docs[target.briefing], options, edition)
-                for target in _in_order([t for t in todo if not t.site])
-            ]
-            jobs += [job for target, job in site if target in todo]
-            by_key = {target.key: target for target in todo}
+        docs = _render_markdown(workers, fb, mine, options)
+    targets = plan({b: doc.text for b, doc in docs.items()}, options, edition)
+    shard_tag = options.shard.tag if options.shard else None
+    with OutputFolder(options.out, options.wait_lock, shard_tag) as folder:
+        writer = _Writer(folder, options, edition, report, result)
+        site = _site_outputs(fb, options, numbered, marking, writer.manifest)
+        targets += [target for target, _ in site]
+        todo = writer.skip_current(targets)
+        if todo:
+            folder.ensure_writable()
+        jobs = [
+            _job(target, docs[target.briefing], options, edition)
+            for target in _in_order([t for t in todo if not t.site])
+        ]
+        jobs += [job for target, job in site if target in todo]
+        by_key = {target.key: target for target in todo}
+        # Render workers are replaced after `worker_tasks` targets each: WeasyPrint keeps a
+        # little of every document it lays out, so a worker living through a whole large
+        # build would grow without bound. A fork server, when one is needed, imports what
+        # these targets' renderers need, and nothing more.
+        renderers = dict.fromkeys(
+            (SITE_OUTPUTS[t.fmt][1] if t.site else FORMATS[t.fmt].renderer).partition(":")[0]
+            for t in todo
+        )
+        preload = (__name__, *renderers)
+        with Workers(
+            options.jobs, limits, recycle_after=options.worker_tasks, preload=preload
+        ) as workers:
             for job, outcome in workers.run(jobs):
                 writer.finish(by_key[job.key], outcome)
+        if options.writes_site_outputs:
             assert numbered.record is not None
             writer.write_edition_record(numbered.record)
-            writer.write_manifest(fb, targets, inputs)
+        writer.write_manifest(fb, targets, inputs, wanted)
     result.seconds = time.perf_counter() - started
     report(
         BuildEvent(
@@ -137,7 +155,13 @@ def _site_outputs(
     fb: FactBase, options: Options, edition: Edition, marking: Marking | None, manifest: Manifest
 ) -> list[tuple[Target, Job]]:
     """The site-level outputs (catalogue, feed; `build/site.py`), each with its render job:
-    the one place a build adds what describes the whole fact base rather than a briefing."""
+    the one place a build adds what describes the whole fact base rather than a briefing.
+    Of N shards only the first writes them; it lists earlier editions from the merged
+    `manifest.json`, as the full build does, not from its own shard manifest."""
+    if not options.writes_site_outputs:
+        return []
+    if options.shard is not None:
+        manifest = Manifest.read(options.out)
     site = site_view(fb, options, edition, marking, manifest)
     return [
         (target, Job(target.key, render_site, (target.fmt, site, options.templates)))
@@ -153,6 +177,13 @@ def _edition(fb: FactBase, options: Options, date: str) -> Edition:
         log.warning("%s", problem)
     record = current_record(fb, dt.date.fromisoformat(date))
     return recorded.edition(record.date, record)
+
+
+def _full_plan(wanted: list[str], options: Options) -> tuple[str, ...]:
+    """Every target key of the full (unsharded) build, in its order: what a shard's
+    manifest records so the merge can check that the shards add up."""
+    briefings = tuple(f"{b}.{fmt}" for b in wanted for fmt in options.formats)
+    return briefings + tuple(names[0] for names, _ in SITE_OUTPUTS.values())
 
 
 def _input_state(fb: FactBase, options: Options) -> InputState:
@@ -248,13 +279,18 @@ class _Writer:
         self.edition = edition
         self.report = report
         self.result = result
-        self.manifest = Manifest.read(options.out)
+        self.name = manifest_name(options.shard)
+        self.manifest = Manifest.read(options.out, self.name)
         if self.manifest.problems:
             log.warning(
                 "%s was not as this tool writes it (%s); the outputs it named are rebuilt",
-                MANIFEST,
+                self.name,
                 "; ".join(self.manifest.problems[:5]),
             )
+        if options.shard is not None and not os.path.lexists(options.out / self.name):
+            # A shard's first build into a folder a full build (or a merge) made: what that
+            # manifest records is as good a witness of what is current.
+            self.manifest.outputs = Manifest.read(options.out).outputs
 
     def skip_current(self, targets: list[Target]) -> list[Target]:
         """Report the targets that are up to date; return the others."""
@@ -335,12 +371,29 @@ class _Writer:
             self.manifest.outputs.pop(name, None)
             self._fail_named(name, str(error))
 
-    def write_manifest(self, fb: FactBase, targets: list[Target], inputs: InputState) -> None:
+    def write_manifest(
+        self, fb: FactBase, targets: list[Target], inputs: InputState, wanted: list[str]
+    ) -> None:
         """The manifest last. `inputs` is the state of the inputs as the build read them; it
         is recorded only when every target succeeded and no input changed meanwhile (a file
         saved during the build must not pass for built). Otherwise the manifest keeps the
-        last full success's state: if those inputs are back, the outputs kept are right."""
+        last full success's state: if those inputs are back, the outputs kept are right.
+
+        A shard's manifest records none of the other shards' outputs (a full build's manifest
+        may have named them), and what the full build would be, for `merge-manifests`."""
         manifest = self.manifest
+        shard = self.options.shard
+        if shard is not None:
+            others = set(wanted) - {t.briefing for t in targets}
+            manifest.outputs = {
+                n: r for n, r in manifest.outputs.items() if r.briefing not in others
+            }
+            manifest.shard = ShardRecord(
+                shard.index,
+                shard.count,
+                self.options.full_fingerprint(),
+                _full_plan(wanted, self.options),
+            )
         if not self.result.failed:
             now = _input_state(fb, self.options)
             unchanged = (now.folders, now.listing, now.files) == (
@@ -353,5 +406,5 @@ class _Writer:
         manifest.tool_version = __version__
         manifest.factbase_digest = factbase_digest(fb)
         data = manifest.to_bytes()
-        if regular_bytes(self.options.out / MANIFEST, follow=False) != data:  # else unchanged
-            self.folder.write(MANIFEST, data)
+        if regular_bytes(self.options.out / self.name, follow=False) != data:  # else unchanged
+            self.folder.write(self.name, data)

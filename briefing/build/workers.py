@@ -12,9 +12,20 @@ the main process writes outputs and holds the output folder's lock.
   without pickling it. Each asks the kernel to kill it when its parent dies
   (`PR_SET_PDEATHSIG`), so no worker outlives a build killed by SIGKILL, SIGTERM or the OOM
   killer.
+- Recycling (`recycle_after=N`): given more than `size × N` jobs, a pool of `size` workers
+  is replaced by a fresh one after every `size × N` jobs, so memory a renderer keeps from
+  document to document (WeasyPrint does) cannot pile up over a large build. Such pools are
+  forked by multiprocessing's fork server, not by the build: a worker started late would
+  otherwise inherit everything the build has gathered by then (every briefing's Markdown).
+  The fork server imports the `preload` modules once (WeasyPrint among them), so no worker
+  generation pays that import again; it ends when the build ends (its pipe closes), and its
+  workers with it (`PR_SET_PDEATHSIG`). Fewer jobs need one pool only: it is forked by the
+  build as usual, with no fork server to start (what `serve` and `watch` rebuilds see).
+  (The standard `max_tasks_per_child` is not used: on Python 3.11 to 3.13 a pool with a
+  backlog of jobs hangs once a worker retires, CPython issue 115634.)
 - Limits: `seconds` per job by SIGALRM, and a watchdog thread that ends the worker a little
   later should the alarm be swallowed; `memory_mib` of address space per worker, on top of
-  what it inherits from the build at fork.
+  what it starts with (what it inherits at fork, from the build or the fork server).
 - Retry: a worker that dies breaks its whole pool; every job the pool lost is retried alone,
   so only the job that kills its worker fails.
 - Logging: what a job logs at WARNING or above (WeasyPrint's warnings) comes back with it.
@@ -104,8 +115,11 @@ def shared() -> Any:
     return _shared
 
 
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel SIGKILL this worker when its parent dies, however the parent dies."""
+def _die_with_parent(build: int) -> None:
+    """Have the kernel SIGKILL this worker when its parent dies, however the parent dies.
+
+    The parent is the build, or the fork server, which ends as soon as the build does."""
+    parent = os.getppid()
     try:
         import ctypes
 
@@ -115,8 +129,32 @@ def _die_with_parent(parent: int) -> None:
         failed = True
     if failed:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the kernel was asked
+    if os.getppid() != parent or not _alive(build):  # died before the kernel was asked
         os._exit(70)
+
+
+def _let_go_of_the_fork_server() -> None:
+    """In a worker the fork server started: close the end of its "alive" pipe that it hands
+    every child. The server ends when all holders have closed it; were workers holding it,
+    a killed build would leave the server (and, by PDEATHSIG, its workers) alive for good."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if server is not None and isinstance(fd, int):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _watch_parent(parent: int) -> None:
@@ -137,6 +175,7 @@ def _address_space() -> int:
 def _start(parent: int, memory_mib: int, value: Any) -> None:
     """Worker start-up: die with the parent, bound memory, capture logging."""
     global _shared
+    _let_go_of_the_fork_server()
     _die_with_parent(parent)
     import resource
 
@@ -220,14 +259,40 @@ def _run_limited(job: Job, seconds: float, message: str) -> Outcome:
 # --------------------------------------------------------------------------- in the build
 
 
-class Workers:
-    """A pool of limited worker processes, started on first use, restarted after a death."""
+def _stop_fork_server() -> None:
+    """End the fork server and wait for it: its workers' CPU time and peak memory then count
+    as the build's (getrusage of its children), and the next build starts one with its own
+    preloads. Uses the private `_stop` (the standard library's tests use it); without it the
+    server ends anyway with this process."""
+    from multiprocessing import forkserver
 
-    def __init__(self, size: int, limits: Limits, shared: Any = None) -> None:
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if callable(stop):
+        with contextlib.suppress(OSError, ChildProcessError):
+            stop()
+
+
+class Workers:
+    """A pool of limited worker processes, started on first use, restarted after a death,
+    and replaced after `size × recycle_after` jobs when `recycle_after` is given."""
+
+    def __init__(
+        self,
+        size: int,
+        limits: Limits,
+        shared: Any = None,
+        *,
+        recycle_after: int | None = None,
+        preload: Sequence[str] = (),
+    ) -> None:
         self.size = max(1, size)
         self.limits = limits
-        self._shared = shared
+        self._shared = shared  # forked workers inherit it; fork-server ones get it pickled
         self._pool: ProcessPoolExecutor | None = None
+        self.recycle_after = recycle_after
+        self._preload = list(preload)
+        self._pool_jobs = 0  # jobs the current pool was given
+        self._fork_server = False  # pools come from the fork server (a recycled run)
 
     def __enter__(self) -> Workers:
         return self
@@ -239,11 +304,21 @@ class Workers:
         tb: TracebackType | None,
     ) -> None:
         self._close(kill=kind is not None)
+        if self._fork_server:
+            _stop_fork_server()
+
+    def _context(self) -> multiprocessing.context.BaseContext:
+        if not self._fork_server:
+            return multiprocessing.get_context("fork")
+        context = multiprocessing.get_context("forkserver")
+        # Only before the server starts (once per process); later calls change nothing.
+        context.set_forkserver_preload(self._preload)
+        return context
 
     def _new_pool(self, size: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=size,
-            mp_context=multiprocessing.get_context("fork"),
+            mp_context=self._context(),
             initializer=_start,
             initargs=(os.getpid(), self.limits.memory_mib, self._shared),
         )
@@ -262,11 +337,30 @@ class Workers:
         return pool.submit(_run, job, self.limits.seconds)
 
     def run(self, jobs: Sequence[Job]) -> Iterator[tuple[Job, Outcome]]:
-        """Each job's outcome, in the order given; a job whose worker died is retried alone."""
+        """Each job's outcome, in the order given; a job whose worker died is retried alone.
+        With `recycle_after`, the jobs go out in generations, each to a fresh pool."""
+        if self.recycle_after is None or len(jobs) <= self.size * self.recycle_after:
+            yield from self._run(jobs)  # one generation: forked from the build, as ever
+            return
+        self._close()  # a fork-context pool left by an earlier `run`
+        self._fork_server = True
+        per_pool = self.size * self.recycle_after
+        done = 0
+        while done < len(jobs):
+            if self._pool is not None and self._pool_jobs >= per_pool:
+                self._close()
+            room = per_pool - (self._pool_jobs if self._pool is not None else 0)
+            batch = jobs[done : done + room]
+            yield from self._run(batch)
+            done += len(batch)
+
+    def _run(self, jobs: Sequence[Job]) -> Iterator[tuple[Job, Outcome]]:
         if not jobs:
             return
         if self._pool is None:
             self._pool = self._new_pool(self.size)
+            self._pool_jobs = 0
+        self._pool_jobs += len(jobs)
         futures = [(job, self._submit(self._pool, job)) for job in jobs]
         lost: list[Job] = []
         outcome: Outcome
