@@ -85,7 +85,12 @@ def test_three_shards_make_exactly_the_full_build(site: tuple[Path, Path, list[P
     union = {name: sha for part in parts for name, sha in part.items()}
     assert union == files(full)
     assert any(name.startswith("editions/2024-07-28/") for name in union)
-    assert {n.split(".")[0] for n in union if "/" not in n} == set(BRIEFINGS)
+    site_outputs = {"index.html", "index.fragment.html", "feed.xml"}
+    assert {n.split(".")[0] for n in union if "/" not in n} - {"index", "feed"} == set(BRIEFINGS)
+    # The files that describe the whole fact base, and the edition's record, come from
+    # shard 1 alone.
+    assert site_outputs | {"editions/2024-07-28/record.json"} <= set(parts[0])
+    assert not any(site_outputs & set(part) for part in parts[1:])
 
 
 def test_a_shard_keeps_all_formats_of_a_briefing_and_its_own_manifest(
@@ -97,11 +102,12 @@ def test_a_shard_keeps_all_formats_of_a_briefing_and_its_own_manifest(
         manifest = json.loads((out / f"manifest.shard-{index}-of-3.json").read_text())
         assert set(manifest["outputs"]) == set(files(out))
         assert manifest["shard"]["index"] == index and manifest["shard"]["count"] == 3
-        assert len(manifest["shard"]["targets"]) == len(BRIEFINGS) * len(FORMATS)
-        mine = {n.split(".")[0] for n in files(out) if "/" not in n}
-        assert {f"{b}.{fmt}" for b in mine for fmt in FORMATS} == set(
-            manifest["build_inputs"]["targets"]
-        )
+        site = ["index.html", "feed.xml"]  # the site outputs' target keys
+        assert len(manifest["shard"]["targets"]) == len(BRIEFINGS) * len(FORMATS) + len(site)
+        mine = {n.split(".")[0] for n in files(out) if "/" not in n} - {"index", "feed"}
+        assert {f"{b}.{fmt}" for b in mine for fmt in FORMATS} | set(
+            site if index == 1 else []
+        ) == set(manifest["build_inputs"]["targets"])
 
 
 def test_merged_manifests_make_the_next_full_build_a_no_op(
@@ -116,7 +122,8 @@ def test_merged_manifests_make_the_next_full_build_a_no_op(
     assert (merged / "manifest.json").read_bytes() == (full / "manifest.json").read_bytes()
     assert nothing_changed(options(factbase, merged)) is not None  # the fast path
     result = build.run(options(factbase, merged))
-    assert result.built == [] and len(result.skipped) == len(BRIEFINGS) * len(FORMATS)
+    site = 2  # the catalogue and the feed
+    assert result.built == [] and len(result.skipped) == len(BRIEFINGS) * len(FORMATS) + site
     # and each shard, rebuilt into its own folder, is a no-op too
     for index, out in enumerate(shards, start=1):
         assert nothing_changed(options(factbase, out, Shard(index, 3))) is not None
@@ -253,7 +260,8 @@ def test_shards_into_one_shared_folder_run_side_by_side(tmp_path: Path) -> None:
     assert "0 copied" in err
     full = Options(factbase=factbase, out=out, formats=("md", "html"))
     assert nothing_changed(full) is not None
-    assert len(files(out)) == len(BRIEFINGS) * 2 * 2  # two formats, each with its edition copy
+    # two formats, each with its edition copy; the catalogue (2 files), feed and record
+    assert len(files(out)) == len(BRIEFINGS) * 2 * 2 + 4
 
 
 def test_the_lock_keeps_a_full_build_and_the_same_shard_apart(mini: Path, tmp_path: Path) -> None:
@@ -400,7 +408,10 @@ def test_render_workers_are_replaced_after_their_share_of_targets(
     pids = [int((out / f"{b}.pid").read_text()) for b in BRIEFINGS]
     assert os.getpid() not in pids
     assert len(set(pids)) == 6, "12 targets, 2 per worker: 6 workers"
-    assert {n: s for n, s in files(out).items() if n.endswith(".html")} == files(tmp_path / "a")
+    def pages(folder: Path) -> dict[str, str]:  # the briefings' pages; the catalogue lists formats
+        return {n: s for n, s in files(folder).items() if n.endswith(".html") and "index" not in n}
+
+    assert pages(out) == pages(tmp_path / "a")
     few = tmp_path / "c"  # as many targets as one generation takes: one worker throughout
     assert not build.run(Options(factbase=factbase, out=few, formats=("pid",), jobs=1)).failed
     assert len({(few / f"{b}.pid").read_text() for b in BRIEFINGS}) == 1

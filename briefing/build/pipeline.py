@@ -385,8 +385,11 @@ class _Writer:
         shard = self.options.shard
         if shard is not None:
             others = set(wanted) - {t.briefing for t in targets}
+            site = self.options.writes_site_outputs  # else its site outputs are shard 1's
             manifest.outputs = {
-                n: r for n, r in manifest.outputs.items() if r.briefing not in others
+                n: r
+                for n, r in manifest.outputs.items()
+                if r.briefing not in others and (r.briefing or site)
             }
             manifest.shard = ShardRecord(
                 shard.index,
