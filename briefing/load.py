@@ -569,6 +569,23 @@ def to_model(model: type[Strict], data: Any, smap: SourceMap) -> tuple[Any, list
 # --------------------------------------------------------------------------- fact base
 
 
+def _briefing_id_problem(briefing: Briefing, path: Path, smap: SourceMap) -> Problem | None:
+    """A briefing's id must name its file and must not be one the build writes itself."""
+    if briefing.id != path.stem:
+        code = "briefing-id-file"
+        message = f"id {briefing.id!r} does not match the file name"
+        hint = f"rename the file to {briefing.id}.yaml or change the id"
+    elif briefing.id in RESERVED_BRIEFING_IDS:
+        code = "briefing-id-reserved"
+        writes = RESERVED_BRIEFING_IDS[briefing.id]
+        message = f"id {briefing.id!r} is reserved: the build writes {writes}"
+        hint = "choose another id and rename the file to match"
+    else:
+        return None
+    line, column = smap.value(("id",))
+    return Problem(smap.file, line, column, code, message, hint)
+
+
 def load_factbase(root: Path, *, partial: bool = False) -> tuple[FactBase | None, list[Problem]]:
     """Read and validate every file of a fact-base folder; read the source files it names.
 
@@ -619,36 +636,11 @@ def load_factbase(root: Path, *, partial: bool = False) -> tuple[FactBase | None
         else:
             value, found = to_model(Briefing, data, smap)
             problems += found
-            if value is None:
+            wrong_id = _briefing_id_problem(value, path, smap) if value is not None else None
+            if value is None or wrong_id is not None:
                 broken.add(f"briefing:{path.stem}")
-            elif value.id != path.stem:
-                broken.add(f"briefing:{path.stem}")
-                line, column = smap.value(("id",))
-                problems.append(
-                    Problem(
-                        smap.file,
-                        line,
-                        column,
-                        "briefing-id-file",
-                        f"id {value.id!r} does not match the file name",
-                        f"rename the file to {value.id}.yaml or change the id",
-                    )
-                )
-            elif value.id in RESERVED_BRIEFING_IDS:
-                broken.add(f"briefing:{path.stem}")
-                line, column = smap.value(("id",))
-                problems.append(
-                    Problem(
-                        smap.file,
-                        line,
-                        column,
-                        "briefing-id-reserved",
-                        f"id {value.id!r} is reserved: the build writes "
-                        f"{RESERVED_BRIEFING_IDS[value.id]}",
-                        "choose another id and rename the file to match",
-                    )
-                )
-            elif value is not None:
+                problems += [wrong_id] if wrong_id is not None else []
+            else:
                 maps[f"briefing:{value.id}"] = smap
                 briefings.append(value)
     broken |= {key for key in FILES if parsed.get(key) is None}
